@@ -1,0 +1,82 @@
+namespace Telemetry;
+
+/// <summary>Settings of a <see cref="TelemetryPublisher{T}"/>. Immutable; change with <c>with</c>.</summary>
+public sealed record PublisherOptions
+{
+    /// <summary>The defaults: nothing bound or connected, blocking queue of 65,536 records.</summary>
+    public static PublisherOptions Default { get; } = new();
+
+    /// <summary>The publisher name written in every batch. Defaults to <c>host/pid</c>.</summary>
+    public string Name { get; init; } = $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    /// <summary>Endpoints to bind, e.g. <c>tcp://127.0.0.1:5556</c> or <c>inproc://feed</c>. A port of <c>*</c> picks a free one.</summary>
+    public IReadOnlyList<string> Bind { get; init; } = [];
+
+    /// <summary>Endpoints to connect to, e.g. a central sink's bound SUB.</summary>
+    public IReadOnlyList<string> Connect { get; init; } = [];
+
+    /// <summary>Records the queue between callers and the sender thread holds (rounded up to a power of two).</summary>
+    public int QueueCapacity { get; init; } = 65_536;
+
+    /// <summary>What a publish does when the queue is full.</summary>
+    public QueueFullMode QueueFullMode { get; init; } = QueueFullMode.Block;
+
+    /// <summary>Most records in one message; under load batches grow up to this.</summary>
+    public int MaxBatchRecords { get; init; } = 1024;
+
+    /// <summary>A batch is closed once its records take this many bytes.</summary>
+    public int MaxBatchBytes { get; init; } = 64 * 1024;
+
+    /// <summary>Messages queued per subscriber before ZeroMQ drops (silently; subscribers see a gap).</summary>
+    public int SendHighWatermark { get; init; } = 1000;
+
+    /// <summary>ZMTP heartbeat interval, so dead peers are noticed without waiting for TCP.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long without traffic before a peer is declared dead.</summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long disposal waits for queued messages to reach the network.</summary>
+    public TimeSpan Linger { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Returns the problems with these settings; empty when they are valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(Name) || System.Text.Encoding.UTF8.GetByteCount(Name) > Wire.WireFormat.MaxPublisherBytes)
+        {
+            problems.Add($"Name must be 1 to {Wire.WireFormat.MaxPublisherBytes} UTF-8 bytes.");
+        }
+
+        if (Bind.Count + Connect.Count == 0)
+        {
+            problems.Add("Give at least one Bind or Connect endpoint.");
+        }
+
+        problems.AddRange(Bind.Concat(Connect).Where(e => !Endpoint.IsValid(e)).Select(e => $"'{e}' is not a tcp://, inproc:// or ipc:// endpoint."));
+        Check(problems, QueueCapacity is >= 2 and <= 1 << 24, "QueueCapacity must be 2 to 16,777,216.");
+        Check(problems, MaxBatchRecords is >= 1 and <= 65_536, "MaxBatchRecords must be 1 to 65,536.");
+        Check(problems, MaxBatchBytes is >= 256 and <= 16 << 20, "MaxBatchBytes must be 256 B to 16 MiB.");
+        Check(problems, SendHighWatermark >= 1, "SendHighWatermark must be at least 1.");
+        Check(problems, HeartbeatInterval > TimeSpan.Zero && HeartbeatTimeout > HeartbeatInterval, "HeartbeatTimeout must exceed a positive HeartbeatInterval.");
+        Check(problems, Linger >= TimeSpan.Zero, "Linger must not be negative.");
+        return problems;
+    }
+
+    internal static void Check(List<string> problems, bool ok, string problem)
+    {
+        if (!ok)
+        {
+            problems.Add(problem);
+        }
+    }
+
+    internal void ThrowIfInvalid()
+    {
+        var problems = Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid publisher options: " + string.Join(" ", problems));
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace Telemetry;
+
+/// <summary>A snapshot of a publisher's counters since it started.</summary>
+/// <param name="Published">Records accepted by <c>Publish</c>.</param>
+/// <param name="Sent">Records written into batches and handed to ZeroMQ.</param>
+/// <param name="Batches">Messages sent.</param>
+/// <param name="Bytes">Batch bytes sent (frame 1 only).</param>
+/// <param name="DroppedQueueFull">Records dropped because the queue was full (<see cref="QueueFullMode.DropNewest"/>).</param>
+/// <param name="DroppedUnsubscribed">Records not encoded because no subscriber wanted their topic.</param>
+/// <param name="QueueDepth">Records waiting for the sender thread now.</param>
+/// <param name="Subscriptions">Distinct topic prefixes subscribed by peers now.</param>
+/// <param name="Connections">Connected peers now.</param>
+public readonly record struct PublisherStats(
+    long Published,
+    long Sent,
+    long Batches,
+    long Bytes,
+    long DroppedQueueFull,
+    long DroppedUnsubscribed,
+    int QueueDepth,
+    int Subscriptions,
+    int Connections);

@@ -1,0 +1,58 @@
+using System.Text;
+
+namespace Telemetry;
+
+/// <summary>
+/// A topic handle of one publisher: get it once with <c>Topic(name)</c> and publish through it, so
+/// the topic is never looked up by string on the hot path.
+/// </summary>
+public sealed class PublisherTopic
+{
+    internal PublisherTopic(object owner, string name, string kind)
+    {
+        Owner = owner;
+        Name = name;
+        Kind = kind;
+        NameUtf8 = Encoding.UTF8.GetBytes(name);
+        KindUtf8 = Encoding.UTF8.GetBytes(kind);
+    }
+
+    /// <summary>The topic, e.g. <c>md.SIM.AAPL</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The kind written in this topic's batches.</summary>
+    public string Kind { get; }
+
+    internal object Owner { get; }
+
+    internal byte[] NameUtf8 { get; }
+
+    internal byte[] KindUtf8 { get; }
+
+    // Sender-thread state: the sequence number of the next record sent, and this round's chain of
+    // queued records (indices into the drained array).
+    internal ulong NextSequence { get; set; } = 1;
+
+    internal int RoundHead { get; set; } = -1;
+
+    internal int RoundTail { get; set; } = -1;
+
+    internal int RoundCount { get; set; }
+
+    internal int WantedVersion { get; set; } = -1;
+
+    internal bool Wanted { get; set; }
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+
+    internal static void Validate(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        int bytes = Encoding.UTF8.GetByteCount(name);
+        if (bytes > Wire.WireFormat.MaxTopicBytes)
+        {
+            throw new ArgumentException($"Topic '{name[..32]}…' is {bytes} bytes; the limit is {Wire.WireFormat.MaxTopicBytes}.", nameof(name));
+        }
+    }
+}

@@ -1,0 +1,69 @@
+namespace Telemetry;
+
+/// <summary>Settings of a <see cref="TelemetrySubscriber"/>. Immutable; change with <c>with</c>.</summary>
+public sealed record SubscriberOptions
+{
+    /// <summary>The defaults: nothing connected, no prefix, a blocking buffer of 65,536 records.</summary>
+    public static SubscriberOptions Default { get; } = new();
+
+    /// <summary>Publishers or relays to connect to; reconnected automatically.</summary>
+    public IReadOnlyList<string> Connect { get; init; } = [];
+
+    /// <summary>Endpoints to bind, for the sink topology where many publishers connect to one subscriber.</summary>
+    public IReadOnlyList<string> Bind { get; init; } = [];
+
+    /// <summary>Topic prefixes subscribed at start; <c>""</c> means everything.</summary>
+    public IReadOnlyList<string> Prefixes { get; init; } = [];
+
+    /// <summary>Records the buffer toward <c>ReadAllAsync</c> holds.</summary>
+    public int BufferCapacity { get; init; } = 65_536;
+
+    /// <summary>What the buffer does when full.</summary>
+    public BufferFullMode BufferFullMode { get; init; } = BufferFullMode.Block;
+
+    /// <summary>Most (topic, publisher) streams tracked for gaps; beyond it batches are delivered untracked and counted.</summary>
+    public int MaxTrackedStreams { get; init; } = 100_000;
+
+    /// <summary>Largest message accepted; larger ones close the connection (ZeroMQ MaxMsgSize).</summary>
+    public long MaxMessageBytes { get; init; } = 16 << 20;
+
+    /// <summary>Messages ZeroMQ queues toward this subscriber.</summary>
+    public int ReceiveHighWatermark { get; init; } = 10_000;
+
+    /// <summary>Subscriptions ZeroMQ queues upstream; subscriptions beyond it would be lost, so it is large.</summary>
+    public int SubscriptionHighWatermark { get; init; } = 1_000_000;
+
+    /// <summary>ZMTP heartbeat interval.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long without traffic before the link is declared dead and reconnected.</summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Returns the problems with these settings; empty when they are valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Bind.Count + Connect.Count == 0)
+        {
+            problems.Add("Give at least one Connect or Bind endpoint.");
+        }
+
+        problems.AddRange(Bind.Concat(Connect).Where(e => !Endpoint.IsValid(e)).Select(e => $"'{e}' is not a tcp://, inproc:// or ipc:// endpoint."));
+        PublisherOptions.Check(problems, Prefixes.All(p => p is not null && System.Text.Encoding.UTF8.GetByteCount(p) <= Wire.WireFormat.MaxTopicBytes), "Prefixes must be at most 1024 UTF-8 bytes.");
+        PublisherOptions.Check(problems, BufferCapacity >= 1, "BufferCapacity must be at least 1.");
+        PublisherOptions.Check(problems, MaxTrackedStreams >= 1, "MaxTrackedStreams must be at least 1.");
+        PublisherOptions.Check(problems, MaxMessageBytes >= 1024, "MaxMessageBytes must be at least 1024.");
+        PublisherOptions.Check(problems, ReceiveHighWatermark >= 1 && SubscriptionHighWatermark >= 1, "High-water marks must be at least 1.");
+        PublisherOptions.Check(problems, HeartbeatInterval > TimeSpan.Zero && HeartbeatTimeout > HeartbeatInterval, "HeartbeatTimeout must exceed a positive HeartbeatInterval.");
+        return problems;
+    }
+
+    internal void ThrowIfInvalid()
+    {
+        var problems = Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid subscriber options: " + string.Join(" ", problems));
+        }
+    }
+}

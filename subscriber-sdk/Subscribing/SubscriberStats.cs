@@ -1,0 +1,32 @@
+namespace Telemetry;
+
+/// <summary>A snapshot of a subscriber's counters since it started.</summary>
+/// <param name="Messages">Messages received (well-formed or not).</param>
+/// <param name="Bytes">Batch bytes received.</param>
+/// <param name="Records">Records handed to the application.</param>
+/// <param name="Gaps">Gaps detected.</param>
+/// <param name="MissingRecords">Records reported missing by those gaps.</param>
+/// <param name="Restarts">Publisher restarts (new sessions) seen.</param>
+/// <param name="DuplicateRecords">Records received again and not delivered twice.</param>
+/// <param name="Malformed">Messages rejected as malformed (see <see cref="DecodeError"/>).</param>
+/// <param name="KindMismatch">Records skipped because their kind did not match the reader's record type.</param>
+/// <param name="Dropped">Records dropped by the delivery buffer (<see cref="BufferFullMode.DropOldest"/>).</param>
+/// <param name="Conflated">Records replaced by a newer one of the same topic (<see cref="BufferFullMode.Conflate"/>).</param>
+/// <param name="Untracked">Batches delivered without gap detection because the stream bound was reached.</param>
+/// <param name="HandlerErrors">Batches whose handler threw.</param>
+/// <param name="Buffered">Records waiting in the delivery buffer now.</param>
+public readonly record struct SubscriberStats(
+    long Messages,
+    long Bytes,
+    long Records,
+    long Gaps,
+    long MissingRecords,
+    long Restarts,
+    long DuplicateRecords,
+    long Malformed,
+    long KindMismatch,
+    long Dropped,
+    long Conflated,
+    long Untracked,
+    long HandlerErrors,
+    int Buffered);

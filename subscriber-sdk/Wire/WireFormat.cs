@@ -1,0 +1,17 @@
+namespace Telemetry.Wire;
+
+/// <summary>Constants of wire protocol v1 (docs/wire-format.md).</summary>
+internal static class WireFormat
+{
+    public const int Version = 1;
+
+    /// <summary><c>[version, publisher, session, first_seq, sent_ns, kind, records]</c>.</summary>
+    public const int EnvelopeFields = 7;
+
+    /// <summary>Every ZeroMQ message is exactly topic + batch.</summary>
+    public const int FrameCount = 2;
+
+    public const int MaxTopicBytes = 1024;
+    public const int MaxPublisherBytes = 256;
+    public const int MaxKindBytes = 64;
+}

@@ -1,0 +1,19 @@
+namespace Telemetry.Tests;
+
+/// <summary>Waits for a condition that real sockets make true asynchronously; fails with a message if it never does.</summary>
+internal static class Eventually
+{
+    public static async Task Until(Func<bool> condition, int timeoutMs = 10_000, string? because = null)
+    {
+        var deadline = Environment.TickCount64 + timeoutMs;
+        while (!condition())
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                Assert.Fail($"Condition not met within {timeoutMs} ms{(because is null ? "" : ": " + because)}.");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+}
