@@ -34,9 +34,18 @@ try
     await builder.Build().RunAsync();
     return 0;
 }
-catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or AggregateException)
 {
-    Console.Error.WriteLine("Invalid configuration: " + string.Join(" ", ex.Failures));
+    var failures = (ex is AggregateException all ? all.InnerExceptions : [ex])
+        .OfType<Microsoft.Extensions.Options.OptionsValidationException>()
+        .SelectMany(e => e.Failures)
+        .ToList();
+    if (failures.Count == 0)
+    {
+        throw;
+    }
+
+    Console.Error.WriteLine("Invalid configuration: " + string.Join(" ", failures));
     return 2;
 }
 catch (NetMQ.NetMQException ex)
