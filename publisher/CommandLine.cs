@@ -1,0 +1,82 @@
+namespace Telemetry.Publisher;
+
+/// <summary>
+/// Turns the documented flags into configuration keys. The standard command-line provider keeps only
+/// the last of repeated flags; <c>--bind</c> and <c>--connect</c> repeat, so they become array entries.
+/// </summary>
+internal static class CommandLine
+{
+    public const string Usage = """
+        Usage: publisher [--bind EP]... [--connect EP]... [--symbols N] [--rate N] [--name NAME]
+                         [--exchange CODE] [--metrics-port N] [--queue-full block|dropnewest]
+          --bind EP          endpoint to bind (repeatable), e.g. tcp://127.0.0.1:5556
+          --connect EP       endpoint to connect to (repeatable), e.g. a relay or sink
+          --symbols N        number of simulated symbols (default 50)
+          --rate N           total ticks per second, 0 = as fast as possible (default 20000)
+          --name NAME        publisher name written in every batch (default sim-feed)
+          --exchange CODE    topic exchange code: md.<CODE>.<SYMBOL> (default SIM)
+          --metrics-port N   Prometheus /metrics port, 0 = off (default 9101)
+          --queue-full MODE  block (default) or dropnewest when the send queue is full
+        Any setting can also come from appsettings.json or environment variables such as
+        Telemetry__Publisher__MaxBatchRecords=256. With no --bind or --connect anywhere, it binds
+        tcp://127.0.0.1:5556.
+        """;
+
+    private static readonly Dictionary<string, string> Scalars = new(StringComparer.Ordinal)
+    {
+        ["--symbols"] = "Feed:Symbols",
+        ["--rate"] = "Feed:Rate",
+        ["--exchange"] = "Feed:Exchange",
+        ["--name"] = "Telemetry:Publisher:Name",
+        ["--metrics-port"] = "Metrics:Port",
+        ["--queue-full"] = "Telemetry:Publisher:QueueFullMode",
+    };
+
+    private static readonly Dictionary<string, string> Lists = new(StringComparer.Ordinal)
+    {
+        ["--bind"] = "Telemetry:Publisher:Bind",
+        ["--connect"] = "Telemetry:Publisher:Connect",
+    };
+
+    /// <summary>Parses <paramref name="args"/>; returns null and an error message when they are wrong.</summary>
+    public static Dictionary<string, string?>? Parse(string[] args, out string? error)
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        error = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string flag = args[i];
+            if (flag is "-h" or "--help")
+            {
+                error = string.Empty;
+                return null;
+            }
+
+            if (i + 1 >= args.Length)
+            {
+                error = $"{flag} needs a value.";
+                return null;
+            }
+
+            string value = args[++i];
+            if (Scalars.TryGetValue(flag, out var key))
+            {
+                settings[key] = value;
+            }
+            else if (Lists.TryGetValue(flag, out var listKey))
+            {
+                int index = counts.GetValueOrDefault(flag);
+                counts[flag] = index + 1;
+                settings[$"{listKey}:{index}"] = value;
+            }
+            else
+            {
+                error = $"Unknown option {flag}.";
+                return null;
+            }
+        }
+
+        return settings;
+    }
+}

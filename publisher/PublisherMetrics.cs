@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace Telemetry.Publisher;
+
+/// <summary>
+/// Serves Prometheus <c>/metrics</c>. The publisher keeps its own counters (the SDK does not depend
+/// on Prometheus); they are copied into the instruments just before each scrape.
+/// </summary>
+internal sealed class PublisherMetrics(TelemetryPublisher<Tick> publisher, IOptions<MetricsOptions> options) : IHostedService, IDisposable
+{
+    private static readonly Counter Records = Metrics.CreateCounter("telemetry_publisher_records_total", "Records sent in batches.");
+    private static readonly Counter Batches = Metrics.CreateCounter("telemetry_publisher_batches_total", "Batches (ZeroMQ messages) sent.");
+    private static readonly Counter Bytes = Metrics.CreateCounter("telemetry_publisher_bytes_total", "Batch bytes sent.");
+    private static readonly Counter Published = Metrics.CreateCounter("telemetry_publisher_published_total", "Records accepted from the application.");
+    private static readonly Counter Dropped = Metrics.CreateCounter("telemetry_publisher_dropped_total", "Records not sent, by reason.", "reason");
+    private static readonly Gauge QueueDepth = Metrics.CreateGauge("telemetry_publisher_queue_depth", "Records waiting for the sender thread.");
+    private static readonly Gauge Subscribers = Metrics.CreateGauge("telemetry_publisher_subscribers", "Connected peers.");
+    private static readonly Gauge Subscriptions = Metrics.CreateGauge("telemetry_publisher_subscriptions", "Distinct subscribed topic prefixes.");
+
+    private MetricServer? _server;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Port == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        Metrics.DefaultRegistry.AddBeforeCollectCallback(Update);
+        _server = new MetricServer(options.Value.Host, options.Value.Port);
+        _server.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is not null)
+        {
+            await _server.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _server?.Dispose();
+
+    private void Update()
+    {
+        var stats = publisher.GetStats();
+        Records.IncTo(stats.Sent);
+        Batches.IncTo(stats.Batches);
+        Bytes.IncTo(stats.Bytes);
+        Published.IncTo(stats.Published);
+        Dropped.WithLabels("queue_full").IncTo(stats.DroppedQueueFull);
+        Dropped.WithLabels("unsubscribed").IncTo(stats.DroppedUnsubscribed);
+        QueueDepth.Set(stats.QueueDepth);
+        Subscribers.Set(stats.Connections);
+        Subscriptions.Set(stats.Subscriptions);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Buffers;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using MessagePack;
+using Microsoft.Extensions.Logging;
+
+namespace Telemetry.Tests.Codec;
+
+public class RecordRoundTripTests
+{
+    private static T RoundTrip<T>(T record) where T : IRecord<T>
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new MessagePackWriter(buffer);
+        T.Write(ref writer, record);
+        writer.Flush();
+        var reader = new MessagePackReader(buffer.WrittenMemory);
+        var read = T.Read(ref reader);
+        Assert.True(reader.End, "the codec must consume exactly the bytes it wrote");
+        return read;
+    }
+
+    [Property]
+    public void Tick_round_trips_exactly(long ts, long price, long bid, long ask, long size, byte priceScale, byte sizeScale, uint flags)
+    {
+        var tick = new Tick(ts, price, bid, ask, size, (byte)(priceScale % 19), (byte)(sizeScale % 19), (TickFlags)flags);
+        Assert.Equal(tick, RoundTrip(tick));
+    }
+
+    [Property]
+    public void Metric_round_trips(NonNull<string> name, double value, long ts)
+    {
+        var labels = new Dictionary<string, string> { ["host"] = "h1", ["core"] = "0" };
+        var read = RoundTrip(new MetricSample(name.Get, labels, value, ts));
+        Assert.Equal(name.Get, read.Name);
+        Assert.Equal(value, read.Value);
+        Assert.Equal(ts, read.TimestampNs);
+        Assert.Equal(labels, read.Labels);
+    }
+
+    [Property]
+    public void Log_round_trips(NonNull<string> category, NonNull<string> message, string? exception, long ts, byte level)
+    {
+        var record = new LogRecord(ts, (LogLevel)(level % 7), category.Get, message.Get, exception, new Dictionary<string, string> { ["orderId"] = "42" });
+        var read = RoundTrip(record);
+        Assert.Equal(record.TimestampNs, read.TimestampNs);
+        Assert.Equal(record.Level, read.Level);
+        Assert.Equal(record.Category, read.Category);
+        Assert.Equal(record.Message, read.Message);
+        Assert.Equal(record.Exception, read.Exception);
+        Assert.Equal("42", read.Properties!["orderId"]);
+    }
+
+    [Fact]
+    public void Raw_record_carries_any_messagepack_value_unchanged()
+    {
+        byte[] value = MessagePackSerializer.Serialize(new Dictionary<string, object> { ["a"] = 1, ["b"] = new[] { "x", "y" } });
+        var read = RoundTrip(new RawRecord(value));
+        Assert.Equal(value, read.MessagePack.ToArray());
+    }
+
+    [Fact]
+    public void Tick_with_extra_trailing_fields_is_read_and_the_extras_skipped()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(9);
+        foreach (long v in new long[] { 1, 2, 3, 4, 5, 2, 0, 1 })
+        {
+            writer.Write(v);
+        }
+
+        writer.Write("future field");
+        writer.Flush();
+        var reader = new MessagePackReader(buffer.WrittenMemory);
+        Assert.Equal(new Tick(1, 2, 3, 4, 5, 2, 0, TickFlags.Trade), Tick.Read(ref reader));
+        Assert.True(reader.End);
+    }
+
+    [Fact]
+    public void Tick_with_a_scale_beyond_18_is_rejected()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new MessagePackWriter(buffer);
+        Tick.Write(ref writer, new Tick(1, 2, 3, 4, 5, 19, 0, TickFlags.None));
+        writer.Flush();
+        Assert.Throws<MessagePackSerializationException>(() =>
+        {
+            var reader = new MessagePackReader(buffer.WrittenMemory);
+            Tick.Read(ref reader);
+        });
+    }
+
+    [Fact]
+    public void A_label_map_over_the_limit_is_rejected()
+    {
+        var labels = Enumerable.Range(0, 2000).ToDictionary(i => $"k{i}", i => "v");
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new MessagePackWriter(buffer);
+        MetricSample.Write(ref writer, new MetricSample("m", labels, 1, 1));
+        writer.Flush();
+        Assert.Throws<MessagePackSerializationException>(() =>
+        {
+            var reader = new MessagePackReader(buffer.WrittenMemory);
+            MetricSample.Read(ref reader);
+        });
+    }
+
+    [Fact]
+    public void A_map_header_claiming_more_entries_than_bytes_is_rejected_before_allocating()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(4);
+        writer.Write("m");
+        writer.WriteMapHeader(1000);
+        writer.Flush();
+        Assert.Throws<EndOfStreamException>(() =>
+        {
+            var reader = new MessagePackReader(buffer.WrittenMemory);
+            MetricSample.Read(ref reader);
+        });
+    }
+}
