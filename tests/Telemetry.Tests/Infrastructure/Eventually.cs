@@ -1,4 +1,4 @@
-namespace Telemetry.Tests;
+namespace Telemetry.Tests.Infrastructure;
 
 /// <summary>Waits for a condition that real sockets make true asynchronously; fails with a message if it never does.</summary>
 internal static class Eventually

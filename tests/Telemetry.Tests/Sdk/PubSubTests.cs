@@ -1,4 +1,6 @@
-namespace Telemetry.Tests;
+namespace Telemetry.Tests.Sdk;
+
+using Telemetry.Tests.Infrastructure;
 
 public class PubSubTests
 {

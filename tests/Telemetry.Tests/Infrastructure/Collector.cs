@@ -1,0 +1,30 @@
+using System.Collections.Concurrent;
+
+namespace Telemetry.Tests.Infrastructure;
+
+/// <summary>Collects what a subscriber delivers through the zero-copy callback, plus its gap and restart events.</summary>
+internal sealed class Collector<T> where T : IRecord<T>
+{
+    public ConcurrentQueue<Received<T>> Records { get; } = new();
+
+    public ConcurrentQueue<GapEventArgs> Gaps { get; } = new();
+
+    public ConcurrentQueue<PublisherRestartedEventArgs> Restarts { get; } = new();
+
+    public TelemetrySubscriber Attach(TelemetrySubscriber subscriber, Action? onBatch = null)
+    {
+        subscriber.GapDetected += (_, e) => Gaps.Enqueue(e);
+        subscriber.PublisherRestarted += (_, e) => Restarts.Enqueue(e);
+        subscriber.Start((in RecordBatch batch) =>
+        {
+            onBatch?.Invoke();
+            var h = batch.Header;
+            ulong seq = h.FirstSequence;
+            foreach (var record in batch.Records<T>())
+            {
+                Records.Enqueue(new Received<T>(h.Topic, h.Publisher, h.Session, seq++, h.Kind, h.SentUnixNs, record));
+            }
+        });
+        return subscriber;
+    }
+}
