@@ -204,7 +204,7 @@ public sealed partial class TelemetrySubscriber
             _handler!(new RecordBatch(header, records));
             _records += header.Count;
         }
-        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException)
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException)
         {
             Reject(DecodeError.BadRecord);
         }

@@ -22,7 +22,7 @@ internal static class EnvelopeReader
         {
             return Read(frame, out envelope);
         }
-        catch (MessagePackSerializationException)
+        catch (Exception ex) when (ex is MessagePackSerializationException or OverflowException)
         {
             return DecodeError.BadField;
         }

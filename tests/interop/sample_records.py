@@ -1,0 +1,57 @@
+"""Deterministic records published by publish_batches.py, so a receiver can recompute every value.
+
+tests/Telemetry.Tests/Interop/SampleRecords.cs holds the same formulas; change both together.
+"""
+
+BASE_NS = 1_767_225_600_000_000_000  # 2026-01-01T00:00:00Z
+LOG_LEVELS = 6
+
+
+def tick(topic_index, seq):
+    """[exchange_ts_ns, price, bid, ask, size, price_scale, size_scale, flags] for (topic, sequence)."""
+    if seq == 1:
+        # The int64 extremes: the encoder must pick uint64/int64 forms and the decoder accept them.
+        return [BASE_NS + topic_index, 2 ** 63 - 1, -(2 ** 63), 0, 0, 18, 0, 0]
+    price = 1_000_000 * (topic_index + 1) + seq
+    if seq % 10 == 0:
+        price = -price  # spreads and power prices go negative
+    return [
+        BASE_NS + seq * 1_000 + topic_index,
+        price,
+        price - 1 - seq % 7,
+        price + 1 + seq % 5,
+        seq * 100 + topic_index,
+        (topic_index * 4 + seq) % 19,
+        seq % 3,
+        seq % 16,
+    ]
+
+
+def log(index):
+    """[timestamp_ns, level, category, message, exception, properties]."""
+    return [
+        BASE_NS + index,
+        index % LOG_LEVELS,
+        "Orders.Api",
+        f"order {index} accepted \u2713",
+        "System.TimeoutException: late" if index % 2 else None,
+        {"order": str(index), "attempt": index} if index % 3 else None,
+    ]
+
+
+def metric(index):
+    """[name, labels, value, timestamp_ns]."""
+    return ["cpu_seconds_total", {"host": "py-host", "core": str(index)} if index % 2 else None, index + 0.1, BASE_NS + index]
+
+
+def custom(index):
+    """An application's own kind: any MessagePack value per record, here [id, side, qty]."""
+    return [index, "buy" if index % 2 else "sell", index * 10]
+
+
+EXTRA_FIELD = {"added-in": "v1.1"}
+
+
+def with_extra(record, seq):
+    """Even sequence numbers carry a trailing field a later minor revision might add."""
+    return record + [EXTRA_FIELD, "x"] if seq % 2 == 0 else record
