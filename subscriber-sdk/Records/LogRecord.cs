@@ -50,7 +50,7 @@ public sealed record LogRecord(
 
         long timestamp = reader.ReadInt64();
         byte level = reader.ReadByte();
-        if (level > (byte)LogLevel.None)
+        if (level > (byte)LogLevel.Critical)
         {
             throw new MessagePackSerializationException($"Log level {level} is out of range.");
         }

@@ -23,7 +23,7 @@ public readonly ref struct RecordBatch
     public ReadOnlySpan<byte> RecordBytes => _records.Span;
 
     /// <summary>Decodes the records as <typeparamref name="T"/> while enumerating; no allocation for struct records.</summary>
-    /// <exception cref="MessagePackSerializationException">A record is malformed (raised during enumeration).</exception>
+    /// <exception cref="FormatException">A record is malformed (raised during enumeration). Let it propagate: the subscriber counts the batch as malformed and goes on.</exception>
     public RecordEnumerator<T> Records<T>() where T : IRecord<T> => new(_records, Header.Count);
 }
 
@@ -56,7 +56,15 @@ public ref struct RecordEnumerator<T> where T : IRecord<T>
         }
 
         _remaining--;
-        Current = T.Read(ref _reader);
+        try
+        {
+            Current = T.Read(ref _reader);
+        }
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException)
+        {
+            throw new RecordDecodeException(T.Kind, ex);
+        }
+
         return true;
     }
 }

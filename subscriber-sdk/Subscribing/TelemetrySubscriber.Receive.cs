@@ -50,7 +50,8 @@ public sealed partial class TelemetrySubscriber
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Nothing a peer sends may stop delivery: log, and carry on with the next message.
+            // Nothing a peer sends may stop delivery: count it, log it, carry on with the next message.
+            _malformed++;
             Log.ReceiveFailed(_logger, ex);
         }
     }
@@ -204,7 +205,7 @@ public sealed partial class TelemetrySubscriber
             _handler!(new RecordBatch(header, records));
             _records += header.Count;
         }
-        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException)
+        catch (RecordDecodeException)
         {
             Reject(DecodeError.BadRecord);
         }

@@ -42,7 +42,7 @@ public class RecordRoundTripTests
     [Property]
     public void Log_round_trips(NonNull<string> category, NonNull<string> message, string? exception, long ts, byte level)
     {
-        var record = new LogRecord(ts, (LogLevel)(level % 7), category.Get, message.Get, exception, new Dictionary<string, string> { ["orderId"] = "42" });
+        var record = new LogRecord(ts, (LogLevel)(level % 6), category.Get, message.Get, exception, new Dictionary<string, string> { ["orderId"] = "42" });
         var read = RoundTrip(record);
         Assert.Equal(record.TimestampNs, read.TimestampNs);
         Assert.Equal(record.Level, read.Level);
@@ -120,6 +120,20 @@ public class RecordRoundTripTests
         {
             var reader = new MessagePackReader(buffer.WrittenMemory);
             MetricSample.Read(ref reader);
+        });
+    }
+
+    [Fact]
+    public void Log_level_none_is_not_a_record_level()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new MessagePackWriter(buffer);
+        LogRecord.Write(ref writer, new LogRecord(1, LogLevel.None, "c", "m"));
+        writer.Flush();
+        Assert.Throws<MessagePackSerializationException>(() =>
+        {
+            var reader = new MessagePackReader(buffer.WrittenMemory);
+            LogRecord.Read(ref reader);
         });
     }
 }
