@@ -1,8 +1,7 @@
 namespace Telemetry.Publisher;
 
 /// <summary>
-/// Turns the documented flags into configuration keys. The standard command-line provider keeps only
-/// the last of repeated flags; <c>--bind</c> and <c>--connect</c> repeat, so they become array entries.
+/// The publisher host's flags and the configuration keys they set.
 /// </summary>
 internal static class CommandLine
 {
@@ -22,61 +21,22 @@ internal static class CommandLine
         tcp://127.0.0.1:5556.
         """;
 
-    private static readonly Dictionary<string, string> Scalars = new(StringComparer.Ordinal)
-    {
-        ["--symbols"] = "Feed:Symbols",
-        ["--rate"] = "Feed:Rate",
-        ["--exchange"] = "Feed:Exchange",
-        ["--name"] = "Telemetry:Publisher:Name",
-        ["--metrics-port"] = "Metrics:Port",
-        ["--queue-full"] = "Telemetry:Publisher:QueueFullMode",
-    };
-
-    private static readonly Dictionary<string, string> Lists = new(StringComparer.Ordinal)
-    {
-        ["--bind"] = "Telemetry:Publisher:Bind",
-        ["--connect"] = "Telemetry:Publisher:Connect",
-    };
+    private static readonly Hosting.CommandLineFlags Flags = new(
+        new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["--symbols"] = "Feed:Symbols",
+            ["--rate"] = "Feed:Rate",
+            ["--exchange"] = "Feed:Exchange",
+            ["--name"] = "Telemetry:Publisher:Name",
+            ["--metrics-port"] = "Metrics:Port",
+            ["--queue-full"] = "Telemetry:Publisher:QueueFullMode",
+        },
+        new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["--bind"] = "Telemetry:Publisher:Bind",
+            ["--connect"] = "Telemetry:Publisher:Connect",
+        });
 
     /// <summary>Parses <paramref name="args"/>; returns null and an error message when they are wrong.</summary>
-    public static Dictionary<string, string?>? Parse(string[] args, out string? error)
-    {
-        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        error = null;
-        for (int i = 0; i < args.Length; i++)
-        {
-            string flag = args[i];
-            if (flag is "-h" or "--help")
-            {
-                error = string.Empty;
-                return null;
-            }
-
-            if (i + 1 >= args.Length)
-            {
-                error = $"{flag} needs a value.";
-                return null;
-            }
-
-            string value = args[++i];
-            if (Scalars.TryGetValue(flag, out var key))
-            {
-                settings[key] = value;
-            }
-            else if (Lists.TryGetValue(flag, out var listKey))
-            {
-                int index = counts.GetValueOrDefault(flag);
-                counts[flag] = index + 1;
-                settings[$"{listKey}:{index}"] = value;
-            }
-            else
-            {
-                error = $"Unknown option {flag}.";
-                return null;
-            }
-        }
-
-        return settings;
-    }
+    public static Dictionary<string, string?>? Parse(string[] args, out string? error) => Flags.Parse(args, out error);
 }

@@ -29,27 +29,4 @@ builder.Services.AddOptions<MetricsOptions>().BindConfiguration("Metrics");
 builder.Services.AddHostedService<PublisherMetrics>();
 builder.Services.AddHostedService<SimulatedFeed>();
 
-try
-{
-    await builder.Build().RunAsync();
-    return 0;
-}
-catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or AggregateException)
-{
-    var failures = (ex is AggregateException all ? all.InnerExceptions : [ex])
-        .OfType<Microsoft.Extensions.Options.OptionsValidationException>()
-        .SelectMany(e => e.Failures)
-        .ToList();
-    if (failures.Count == 0)
-    {
-        throw;
-    }
-
-    Console.Error.WriteLine("Invalid configuration: " + string.Join(" ", failures));
-    return 2;
-}
-catch (NetMQ.NetMQException ex)
-{
-    Console.Error.WriteLine("Socket error: " + ex.Message);
-    return 3;
-}
+return await Telemetry.Hosting.HostRunner.RunAsync(builder.Build());

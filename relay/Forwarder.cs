@@ -1,0 +1,192 @@
+using Microsoft.Extensions.Logging;
+using NetMQ;
+using NetMQ.Monitoring;
+using NetMQ.Sockets;
+using Telemetry.Internal;
+using Telemetry.Wire;
+
+namespace Telemetry.Relay;
+
+/// <summary>
+/// The relay's data path on one thread: batches from the XSUB (upstream) go to the XPUB (downstream)
+/// as they are, moved without copying; subscriptions from the XPUB go up through the XSUB, which
+/// passes on only the first subscribe and last unsubscribe of a prefix and replays them all when an
+/// upstream reconnects. Only the envelope is read, to count records and reject malformed input.
+/// </summary>
+internal sealed partial class Forwarder : IDisposable
+{
+    private const int MaxMessagesPerWake = 4096;
+    private static readonly TimeSpan NextFrameTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly RelayOptions _options;
+    private readonly ILogger _logger;
+    private readonly XSubscriberSocket _up;
+    private readonly XPublisherSocket _down;
+    private readonly NetMQMonitor _upMonitor;
+    private readonly NetMQMonitor _downMonitor;
+    private readonly NetMQPoller _poller;
+    private readonly HashSet<string> _held = new(StringComparer.Ordinal);
+    private Thread? _thread;
+    private Msg _topic;
+    private Msg _body;
+    private Msg _subscription;
+
+    public Forwarder(RelayOptions options, ILogger logger)
+    {
+        NetMqRuntime.EnsureConfigured();
+        _options = options;
+        _logger = logger;
+        _up = new XSubscriberSocket();
+        _down = new XPublisherSocket();
+        _up.Options.ReceiveHighWatermark = options.ReceiveHighWatermark;
+        _up.Options.SendHighWatermark = options.SubscriptionHighWatermark;
+        _up.Options.MaxMsgSize = options.MaxMessageBytes;
+        _up.Options.Linger = TimeSpan.Zero;
+        _down.Options.SendHighWatermark = options.SendHighWatermark;
+        _down.Options.ReceiveHighWatermark = options.SubscriptionHighWatermark;
+        _down.Options.Linger = TimeSpan.Zero;
+        NetMqRuntime.ApplyLinkOptions(_up, options.HeartbeatInterval, options.HeartbeatTimeout);
+        NetMqRuntime.ApplyLinkOptions(_down, options.HeartbeatInterval, options.HeartbeatTimeout);
+
+        var bound = new List<string>();
+        foreach (var endpoint in options.Bind)
+        {
+            _down.Bind(endpoint);
+            bound.Add(_down.Options.LastEndpoint ?? endpoint);
+        }
+
+        BoundEndpoints = bound;
+        foreach (var endpoint in options.Upstream)
+        {
+            _up.Connect(endpoint);
+        }
+
+        string id = Guid.NewGuid().ToString("N");
+        _upMonitor = new NetMQMonitor(_up, $"inproc://relay-up-{id}", SocketEvents.Connected | SocketEvents.Disconnected);
+        _upMonitor.Connected += (_, e) =>
+        {
+            Interlocked.Increment(ref Counters.UpstreamConnects);
+            Log.UpstreamConnected(_logger, e.Address);
+        };
+        _upMonitor.Disconnected += (_, e) =>
+        {
+            Interlocked.Increment(ref Counters.UpstreamDisconnects);
+            Log.UpstreamDisconnected(_logger, e.Address);
+        };
+        _downMonitor = new NetMQMonitor(_down, $"inproc://relay-down-{id}", SocketEvents.Accepted | SocketEvents.Disconnected);
+        _downMonitor.Accepted += (_, _) => Interlocked.Increment(ref Counters.DownstreamConnections);
+        _downMonitor.Disconnected += (_, _) => Interlocked.Decrement(ref Counters.DownstreamConnections);
+
+        _up.ReceiveReady += (_, _) => ForwardBatches();
+        _down.ReceiveReady += (_, _) => ForwardSubscriptions();
+        _poller = [_up, _down];
+        _topic.InitEmpty();
+        _body.InitEmpty();
+        _subscription.InitEmpty();
+    }
+
+    public LinkCounters Counters { get; } = new();
+
+    public IReadOnlyList<string> BoundEndpoints { get; }
+
+    public void Start()
+    {
+        _ = _upMonitor.StartAsync();
+        _ = _downMonitor.StartAsync();
+        _thread = new Thread(_poller.Run) { IsBackground = true, Name = "relay-forwarder" };
+        _thread.Start();
+        Log.RelayStarted(_logger, _options.Name, string.Join(", ", _options.Upstream), string.Join(", ", BoundEndpoints));
+    }
+
+    public void Dispose()
+    {
+        if (_poller.IsRunning)
+        {
+            _poller.Stop();
+        }
+
+        _thread?.Join();
+        _upMonitor.Stop();
+        _downMonitor.Stop();
+        _upMonitor.Dispose();
+        _downMonitor.Dispose();
+        _poller.Dispose();
+        _up.Dispose();
+        _down.Dispose();
+    }
+
+    private void ForwardBatches()
+    {
+        for (int i = 0; i < MaxMessagesPerWake && _up.TryReceive(ref _topic, TimeSpan.Zero); i++)
+        {
+            if (!_topic.HasMore || !_up.TryReceive(ref _body, NextFrameTimeout))
+            {
+                Counters.Malformed++;
+                continue;
+            }
+
+            if (_body.HasMore)
+            {
+                while (_body.HasMore && _up.TryReceive(ref _body, NextFrameTimeout))
+                {
+                }
+
+                Counters.Malformed++;
+                continue;
+            }
+
+            int size = _body.Size;
+            if (EnvelopeReader.TryRead(_body.SliceAsMemory(), out var envelope) != DecodeError.None)
+            {
+                Counters.Malformed++;
+                continue;
+            }
+
+            Counters.UpMessages++;
+            Counters.UpBytes += size;
+            Counters.UpRecords += envelope.Count;
+            OnBatch(_topic.Slice(), _body.SliceAsMemory(), envelope);
+            _down.Send(ref _topic, more: true);
+            _down.Send(ref _body, more: false);
+            Counters.DownMessages++;
+            Counters.DownBytes += size;
+            Counters.DownRecords += envelope.Count;
+        }
+    }
+
+    private void ForwardSubscriptions()
+    {
+        for (int i = 0; i < MaxMessagesPerWake && _down.TryReceive(ref _subscription, TimeSpan.Zero); i++)
+        {
+            var frame = _subscription.Slice();
+            if (frame.Length == 0 || frame[0] > 1)
+            {
+                continue;
+            }
+
+            bool subscribe = frame[0] == 1;
+            string prefix = System.Text.Encoding.UTF8.GetString(frame[1..]);
+            if (subscribe ? _held.Add(prefix) : _held.Remove(prefix))
+            {
+                OnSubscription(subscribe, prefix);
+                _up.Send(ref _subscription, more: false);
+                if (subscribe)
+                {
+                    Counters.SubscriptionsForwarded++;
+                }
+                else
+                {
+                    Counters.UnsubscriptionsForwarded++;
+                }
+            }
+
+            Counters.HeldSubscriptions = _held.Count;
+        }
+    }
+
+    /// <summary>Hook for the last-value cache: called for every valid batch before it is forwarded.</summary>
+    partial void OnBatch(ReadOnlySpan<byte> topic, ReadOnlyMemory<byte> body, in Envelope envelope);
+
+    /// <summary>Hook for the snapshot service: called for every subscription change from downstream.</summary>
+    partial void OnSubscription(bool subscribe, string prefix);
+}

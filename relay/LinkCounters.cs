@@ -1,0 +1,22 @@
+namespace Telemetry.Relay;
+
+/// <summary>
+/// What crossed the relay, written by the forwarding thread only and read by the metrics scrape,
+/// so plain fields with volatile reads are enough.
+/// </summary>
+internal sealed class LinkCounters
+{
+    public long UpMessages;
+    public long UpRecords;
+    public long UpBytes;
+    public long DownMessages;
+    public long DownRecords;
+    public long DownBytes;
+    public long SubscriptionsForwarded;
+    public long UnsubscriptionsForwarded;
+    public long Malformed;
+    public long UpstreamConnects;
+    public long UpstreamDisconnects;
+    public int DownstreamConnections;
+    public int HeldSubscriptions;
+}

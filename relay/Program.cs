@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Telemetry.Hosting;
+using Telemetry.Relay;
+
+const string usage = """
+    Usage: relay --upstream EP [--upstream EP]... --bind EP [--bind EP]... [--name NAME] [--metrics-port N]
+      --upstream EP      publisher or relay to read from (repeatable), e.g. tcp://127.0.0.1:5556
+      --bind EP          endpoint for downstream subscribers and relays (repeatable), e.g. tcp://127.0.0.1:5560
+      --name NAME        relay name in logs (default relay)
+      --metrics-port N   Prometheus /metrics port, 0 = off (default 9102)
+    Settings can also come from appsettings.json (section Relay) and environment variables (Relay__Upstream__0=...).
+    """;
+
+var flags = new CommandLineFlags(
+    new Dictionary<string, string>(StringComparer.Ordinal) { ["--name"] = "Relay:Name", ["--metrics-port"] = "Metrics:Port" },
+    new Dictionary<string, string>(StringComparer.Ordinal) { ["--upstream"] = "Relay:Upstream", ["--bind"] = "Relay:Bind" })
+    .Parse(args, out var error);
+if (flags is null)
+{
+    Console.Error.WriteLine(error is { Length: > 0 } ? error + Environment.NewLine + usage : usage);
+    return error is { Length: > 0 } ? HostRunner.InvalidConfiguration : 0;
+}
+
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddInMemoryCollection(flags);
+builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RelayOptions>>(new OptionsValidator<RelayOptions>(o => o.Validate()));
+builder.Services.AddOptions<RelayOptions>().BindConfiguration("Relay").ValidateOnStart();
+builder.Services.AddOptions<MetricsOptions>().BindConfiguration("Metrics");
+builder.Services.AddSingleton<RelayService>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<RelayService>());
+builder.Services.AddHostedService<RelayMetrics>();
+return await HostRunner.RunAsync(builder.Build());

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace Telemetry.Relay;
+
+/// <summary>Serves Prometheus <c>/metrics</c>; the forwarder's counters are copied in just before each scrape.</summary>
+internal sealed class RelayMetrics(RelayService relay, IOptions<MetricsOptions> options) : IHostedService, IDisposable
+{
+    private static readonly Counter Messages = Metrics.CreateCounter("telemetry_relay_messages_total", "Batches (ZeroMQ messages) per link.", "link");
+    private static readonly Counter Records = Metrics.CreateCounter("telemetry_relay_records_total", "Records per link.", "link");
+    private static readonly Counter Bytes = Metrics.CreateCounter("telemetry_relay_bytes_total", "Batch bytes per link.", "link");
+    private static readonly Counter SubscriptionsForwarded = Metrics.CreateCounter("telemetry_relay_subscriptions_forwarded_total", "Subscription changes forwarded upstream.", "action");
+    private static readonly Gauge SubscriptionsHeld = Metrics.CreateGauge("telemetry_relay_subscriptions_held", "Distinct prefixes subscribed from downstream.");
+    private static readonly Counter UpstreamConnects = Metrics.CreateCounter("telemetry_relay_upstream_connects_total", "Upstream connections made (the first and every reconnect).");
+    private static readonly Counter UpstreamDisconnects = Metrics.CreateCounter("telemetry_relay_upstream_disconnects_total", "Upstream connections lost.");
+    private static readonly Gauge DownstreamConnections = Metrics.CreateGauge("telemetry_relay_downstream_connections", "Downstream peers connected now.");
+    private static readonly Counter Dropped = Metrics.CreateCounter("telemetry_relay_dropped_total", "Messages not forwarded, by reason.", "reason");
+
+    private MetricServer? _server;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Port != 0)
+        {
+            Metrics.DefaultRegistry.AddBeforeCollectCallback(Update);
+            _server = new MetricServer(options.Value.Host, options.Value.Port);
+            _server.Start();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is not null)
+        {
+            await _server.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _server?.Dispose();
+
+    private void Update()
+    {
+        var c = relay.Forwarder.Counters;
+        Messages.WithLabels("upstream").IncTo(Volatile.Read(ref c.UpMessages));
+        Messages.WithLabels("downstream").IncTo(Volatile.Read(ref c.DownMessages));
+        Records.WithLabels("upstream").IncTo(Volatile.Read(ref c.UpRecords));
+        Records.WithLabels("downstream").IncTo(Volatile.Read(ref c.DownRecords));
+        Bytes.WithLabels("upstream").IncTo(Volatile.Read(ref c.UpBytes));
+        Bytes.WithLabels("downstream").IncTo(Volatile.Read(ref c.DownBytes));
+        SubscriptionsForwarded.WithLabels("subscribe").IncTo(Volatile.Read(ref c.SubscriptionsForwarded));
+        SubscriptionsForwarded.WithLabels("unsubscribe").IncTo(Volatile.Read(ref c.UnsubscriptionsForwarded));
+        SubscriptionsHeld.Set(Volatile.Read(ref c.HeldSubscriptions));
+        UpstreamConnects.IncTo(Volatile.Read(ref c.UpstreamConnects));
+        UpstreamDisconnects.IncTo(Volatile.Read(ref c.UpstreamDisconnects));
+        DownstreamConnections.Set(Volatile.Read(ref c.DownstreamConnections));
+        Dropped.WithLabels("malformed").IncTo(Volatile.Read(ref c.Malformed));
+    }
+}

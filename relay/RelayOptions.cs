@@ -1,0 +1,60 @@
+namespace Telemetry.Relay;
+
+/// <summary>Settings of a relay: where it reads from, where it fans out, and its socket limits.</summary>
+public sealed record RelayOptions
+{
+    /// <summary>Name used in logs and the snapshot service.</summary>
+    public string Name { get; init; } = "relay";
+
+    /// <summary>Publishers or relays to connect to (XSUB); each is reconnected on its own.</summary>
+    public IReadOnlyList<string> Upstream { get; init; } = [];
+
+    /// <summary>Endpoints to bind for downstream subscribers and relays (XPUB).</summary>
+    public IReadOnlyList<string> Bind { get; init; } = [];
+
+    /// <summary>Messages queued per downstream peer before ZeroMQ drops (subscribers see the gap).</summary>
+    public int SendHighWatermark { get; init; } = 1000;
+
+    /// <summary>Messages queued from upstream.</summary>
+    public int ReceiveHighWatermark { get; init; } = 10_000;
+
+    /// <summary>Subscriptions queued upstream; NetMQ silently loses those beyond it, so it is large.</summary>
+    public int SubscriptionHighWatermark { get; init; } = 1_000_000;
+
+    /// <summary>Largest message accepted from upstream.</summary>
+    public long MaxMessageBytes { get; init; } = 16 << 20;
+
+    /// <summary>ZMTP heartbeat interval on both sides.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a silent link lives before it is dropped and reconnected.</summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Returns the problems with these settings.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Upstream.Count == 0)
+        {
+            problems.Add("Give at least one --upstream endpoint (Relay:Upstream).");
+        }
+
+        if (Bind.Count == 0)
+        {
+            problems.Add("Give at least one --bind endpoint (Relay:Bind).");
+        }
+
+        problems.AddRange(Upstream.Concat(Bind).Where(e => !Endpoint.IsValid(e)).Select(e => $"'{e}' is not a tcp://, inproc:// or ipc:// endpoint."));
+        if (SendHighWatermark < 1 || ReceiveHighWatermark < 1 || SubscriptionHighWatermark < 1)
+        {
+            problems.Add("High-water marks must be at least 1.");
+        }
+
+        if (HeartbeatInterval <= TimeSpan.Zero || HeartbeatTimeout <= HeartbeatInterval)
+        {
+            problems.Add("HeartbeatTimeout must exceed a positive HeartbeatInterval.");
+        }
+
+        return problems;
+    }
+}
