@@ -67,7 +67,7 @@ internal static class PubCommand
         }
         catch (NetMQException ex)
         {
-            return Stderr.Fail($"cannot open the publisher: {ex.Message}");
+            return Stderr.Fail($"cannot open the publisher on {string.Join(", ", options.Bind.Concat(options.Connect))}: {Stderr.Reason(ex)}");
         }
 
         await using (publisher.ConfigureAwait(false))
@@ -118,7 +118,7 @@ internal static class PubCommand
     private static void PublishLines(TelemetryPublisher<RawRecord> publisher, Stream stdin, CancellationToken cancellationToken)
     {
         var parser = new JsonRecordParser(TimeProvider.System);
-        using var reader = new StreamReader(stdin, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024);
+        using var reader = new StreamReader(stdin, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
         long lineNumber = 0;
         while (!cancellationToken.IsCancellationRequested && reader.ReadLine() is { } line)
         {

@@ -54,7 +54,7 @@ internal static class StatCommand
         }
         catch (NetMQException ex)
         {
-            return Stderr.Fail($"cannot open the subscriber: {ex.Message}");
+            return Stderr.Fail($"cannot open the subscriber on {string.Join(", ", options.Connect)}: {Stderr.Reason(ex)}");
         }
 
         using (subscriber)

@@ -60,7 +60,7 @@ internal static class SubCommand
         }
         catch (NetMQException ex)
         {
-            return Stderr.Fail($"cannot open the subscriber: {ex.Message}");
+            return Stderr.Fail($"cannot open the subscriber on {string.Join(", ", options.Bind.Concat(options.Connect))}: {Stderr.Reason(ex)}");
         }
 
         using (subscriber)

@@ -14,6 +14,12 @@ internal static class Stderr
         }
     }
 
+    /// <summary>A short reason for an exception; NetMQ's exceptions often carry only the default message, so their type says it.</summary>
+    public static string Reason(Exception exception) =>
+        exception.Message.StartsWith("Exception of type", StringComparison.Ordinal)
+            ? exception.GetType().Name.Replace("Exception", string.Empty, StringComparison.Ordinal)
+            : exception.Message;
+
     public static int Fail(string text)
     {
         Line("telemetry: " + text);
