@@ -14,6 +14,7 @@ internal static class Program
             SubCommand.Create(),
             StatCommand.Create(),
             PubCommand.Create(),
+            SinkCommand.Create(),
         };
 
         // Signals are handled here rather than by System.CommandLine, whose handler reports 130/143

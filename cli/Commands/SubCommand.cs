@@ -17,9 +17,10 @@ internal static class SubCommand
         var prefix = CliOptions.Prefix();
         var json = new Option<bool>("--json") { Description = "One JSON object per line, with the field names pub reads." };
         var count = new Option<long?>("--count") { Description = "Exit (with 0) after this many records.", HelpName = "N" };
+        var snapshot = new Option<bool>("--snapshot") { Description = "Start with the latest record of every topic (late join), from the snapshot service at each --connect port + 1." };
         var command = new Command("sub", "Subscribe and print records as they arrive; gaps and publisher restarts go to stderr.")
         {
-            connect, bind, prefix, json, count,
+            connect, bind, prefix, json, count, snapshot,
         };
         CliOptions.RequireEndpoint(command, connect, bind);
         command.Validators.Add(result =>
@@ -35,6 +36,7 @@ internal static class SubCommand
                 Connect = result.GetValue(connect) ?? [],
                 Bind = result.GetValue(bind) ?? [],
                 Prefixes = result.GetValue(prefix) ?? [string.Empty],
+                Snapshot = result.GetValue(snapshot),
             },
             result.GetValue(json),
             result.GetValue(count),

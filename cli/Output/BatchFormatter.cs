@@ -66,9 +66,10 @@ internal abstract class BatchFormatter : IDisposable
                     break;
             }
         }
-        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException)
+        catch (Exception ex) when (ex is FormatException or MessagePackSerializationException or EndOfStreamException)
         {
             // A record is decoded before anything of it is written, so no half line is left behind.
+            // The SDK's enumerator reports a malformed record as a FormatException.
             error = $"malformed {header.Kind} record #{header.FirstSequence + (ulong)written}: {ex.Message}";
         }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Telemetry.Tests.Infrastructure;
 
 namespace Telemetry.Tests.Cli;
 

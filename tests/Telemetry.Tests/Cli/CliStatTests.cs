@@ -1,3 +1,5 @@
+using Telemetry.Tests.Infrastructure;
+
 namespace Telemetry.Tests.Cli;
 
 [Collection(CliProcesses.Name)]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MessagePack;
+using Telemetry.Tests.Infrastructure;
 
 namespace Telemetry.Tests.Cli;
 
