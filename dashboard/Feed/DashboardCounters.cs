@@ -21,6 +21,7 @@ internal sealed class DashboardCounters
     public long TopicPushes;
     public long SystemPushes;
     public long LastRecordNs;
+    public long LastGapNs;
     public int Clients;
 
     public long Records => Volatile.Read(ref TickRecords) + Volatile.Read(ref LogRecords) + Volatile.Read(ref MetricRecords) + Volatile.Read(ref OtherRecords);

@@ -130,9 +130,11 @@ internal sealed class FeedSubscriber(
         lock (publisher.Sync)
         {
             publisher.Gaps++;
+            publisher.LastGapNs = UnixClock.NowNs();
         }
 
         counters.Gaps++;
+        counters.LastGapNs = UnixClock.NowNs();
         counters.MissingRecords += (long)e.Count;
     }
 }

@@ -16,6 +16,7 @@ internal sealed class PublisherState(string name)
     public long Gaps;
     public long Restarts;
     public long LastSeenNs;
+    public long LastGapNs;
 
     // Owned by the system view.
     public long RecordsAtLastRate;

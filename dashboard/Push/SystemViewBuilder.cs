@@ -64,7 +64,7 @@ internal sealed class SystemViewBuilder(
             double silent = (nowNs - publisher.LastSeenNs) / NsPerSecond;
 
             // Quiet publishers (a log source) are fine for a while; a long silence means trouble.
-            string health = silent < 15 ? (publisher.Gaps > 0 ? "warn" : "ok") : silent < 60 ? "warn" : "down";
+            string health = silent < 15 ? (Recent(publisher.LastGapNs, nowNs) ? "warn" : "ok") : silent < 60 ? "warn" : "down";
             return new ComponentRow(
                 "publisher",
                 publisher.Name,
@@ -79,7 +79,7 @@ internal sealed class SystemViewBuilder(
     {
         var stats = subscriber.Stats;
         double silent = counters.LastRecordNs == 0 ? double.PositiveInfinity : (nowNs - Volatile.Read(ref counters.LastRecordNs)) / NsPerSecond;
-        string health = silent < 15 && stats.Malformed == 0 ? (stats.Gaps == 0 ? "ok" : "warn") : silent < 15 ? "warn" : "down";
+        string health = silent >= 15 ? "down" : stats.Malformed > 0 || Recent(Volatile.Read(ref counters.LastGapNs), nowNs) ? "warn" : "ok";
         return new ComponentRow(
             "subscriber",
             "dashboard",
@@ -88,6 +88,9 @@ internal sealed class SystemViewBuilder(
             health,
             string.Create(CultureInfo.InvariantCulture, $"{stats.Gaps} gaps ({stats.MissingRecords} missing), {stats.Malformed} malformed, {stats.DuplicateRecords} duplicates, {stats.HandlerErrors} handler errors, {Volatile.Read(ref counters.Clients)} pages"));
     }
+
+    // Health reflects the present: a gap makes a component "warn" for half a minute, the counters keep the history.
+    private static bool Recent(long eventNs, long nowNs) => eventNs != 0 && nowNs - eventNs < 30 * NsPerSecond;
 
     private static string Worse(string a, string b) => Rank(a) >= Rank(b) ? a : b;
 
