@@ -48,19 +48,7 @@ internal sealed partial class Forwarder : IDisposable
         NetMqRuntime.ApplyLinkOptions(_up, options.HeartbeatInterval, options.HeartbeatTimeout);
         NetMqRuntime.ApplyLinkOptions(_down, options.HeartbeatInterval, options.HeartbeatTimeout);
 
-        var bound = new List<string>();
-        foreach (var endpoint in options.Bind)
-        {
-            _down.Bind(endpoint);
-            bound.Add(_down.Options.LastEndpoint ?? endpoint);
-        }
-
-        BoundEndpoints = bound;
-        foreach (var endpoint in options.Upstream)
-        {
-            _up.Connect(endpoint);
-        }
-
+        // Monitors first, started at once: a peer that connects right after Bind must be counted.
         string id = Guid.NewGuid().ToString("N");
         _upMonitor = new NetMQMonitor(_up, $"inproc://relay-up-{id}", SocketEvents.Connected | SocketEvents.Disconnected);
         _upMonitor.Connected += (_, e) =>
@@ -76,6 +64,22 @@ internal sealed partial class Forwarder : IDisposable
         _downMonitor = new NetMQMonitor(_down, $"inproc://relay-down-{id}", SocketEvents.Accepted | SocketEvents.Disconnected);
         _downMonitor.Accepted += (_, _) => Interlocked.Increment(ref Counters.DownstreamConnections);
         _downMonitor.Disconnected += (_, _) => Interlocked.Decrement(ref Counters.DownstreamConnections);
+
+        _ = _upMonitor.StartAsync();
+        _ = _downMonitor.StartAsync();
+
+        var bound = new List<string>();
+        foreach (var endpoint in options.Bind)
+        {
+            _down.Bind(endpoint);
+            bound.Add(_down.Options.LastEndpoint ?? endpoint);
+        }
+
+        BoundEndpoints = bound;
+        foreach (var endpoint in options.Upstream)
+        {
+            _up.Connect(endpoint);
+        }
 
         SetUpSnapshots();
         _up.ReceiveReady += (_, _) => ForwardBatches();
@@ -93,8 +97,6 @@ internal sealed partial class Forwarder : IDisposable
 
     public void Start()
     {
-        _ = _upMonitor.StartAsync();
-        _ = _downMonitor.StartAsync();
         _thread = new Thread(_poller.Run) { IsBackground = true, Name = "relay-forwarder" };
         _thread.Start();
         Log.RelayStarted(_logger, _options.Name, string.Join(", ", _options.Upstream), string.Join(", ", BoundEndpoints));
