@@ -1,25 +1,41 @@
+using BenchmarkDotNet.Running;
 using Telemetry.Perf;
+using Telemetry.Perf.E2e;
+using Telemetry.Perf.Workers;
 
-// perf pubsub [--seconds N] [--symbols N]: end-to-end throughput, publisher host -> subscriber.
-// perf relay [--seconds N] [--symbols N]: the same through a relay process.
-// perf alloc [--records N]: bytes allocated per record in steady state, publisher and subscriber.
-string command = args.Length > 0 ? args[0] : "pubsub";
-int seconds = Arg("--seconds", 10);
-int symbols = Arg("--symbols", 1);
+// perf micro [BenchmarkDotNet args]  microbenchmarks (codec, batching, dispatch), e.g. --filter '*'
+// perf e2e [--quick] [--json PATH] [--markdown PATH] [--only a,b]  the end-to-end suite, one process per party
+// perf worker ROLE ...               a party of the suite (started by e2e)
+// perf pubsub|relay [--seconds N] [--symbols N]  publisher host -> (relay ->) in-process subscriber
+// perf alloc [--records N]           bytes allocated per record in steady state, in one process
 #if DEBUG
 const string configuration = "Debug";
-Console.Error.WriteLine("warning: Debug build; run with -c Release for figures worth quoting");
+if (args.FirstOrDefault() is "e2e" or "micro" or "pubsub" or "relay")
+{
+    Console.Error.WriteLine("warning: Debug build; run with -c Release for figures worth quoting");
+}
 #else
 const string configuration = "Release";
 #endif
 
+string command = args.Length > 0 ? args[0] : "help";
+var rest = args.Skip(1).ToArray();
 return command switch
 {
-    "pubsub" => await PubSubThroughput.RunAsync(seconds, symbols, configuration, viaRelay: false),
-    "relay" => await PubSubThroughput.RunAsync(seconds, symbols, configuration, viaRelay: true),
+    "micro" => RunMicro(rest),
+    "e2e" => await E2eCommand.RunAsync(rest, configuration),
+    "worker" => await WorkerCommand.RunAsync(rest),
+    "pubsub" => await PubSubThroughput.RunAsync(Arg("--seconds", 10), Arg("--symbols", 1), configuration, viaRelay: false),
+    "relay" => await PubSubThroughput.RunAsync(Arg("--seconds", 10), Arg("--symbols", 1), configuration, viaRelay: true),
     "alloc" => await SteadyStateAllocations.RunAsync(Arg("--records", 1_000_000)),
     _ => Usage(),
 };
+
+static int RunMicro(string[] benchmarkArgs)
+{
+    var summaries = BenchmarkSwitcher.FromAssembly(typeof(Telemetry.Perf.Micro.BenchConfig).Assembly).Run(benchmarkArgs, new Telemetry.Perf.Micro.BenchConfig());
+    return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
+}
 
 int Arg(string name, int fallback)
 {
@@ -29,6 +45,11 @@ int Arg(string name, int fallback)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: perf pubsub|relay [--seconds N] [--symbols N] | perf alloc [--records N]");
+    Console.Error.WriteLine("""
+        usage: perf micro [--filter PATTERN]...        BenchmarkDotNet microbenchmarks (MemoryDiagnoser)
+               perf e2e [--quick] [--json PATH] [--markdown PATH] [--only a,b]
+               perf worker pub|sub|nats-pub|nats-sub ... (started by e2e)
+               perf pubsub|relay [--seconds N] [--symbols N] | perf alloc [--records N]
+        """);
     return 2;
 }
