@@ -28,6 +28,11 @@ internal static class Aggregate
             result.Extra["records_per_s_per_subscriber"] = new JsonArray([.. lines.Select(l => (JsonNode?)JsonValue.Create(Number(l, "records_per_s")))]);
         }
 
+        if (lines.Select(l => Number(l, "bytes_per_record")).OfType<double>().ToList() is { Count: > 0 } allocations)
+        {
+            result.Extra["sub_bytes_per_record"] = allocations.Max();
+        }
+
         if (lines.Count == 1 && Number(lines[0], "batch_p50") is { } p50)
         {
             result.Extra["batch_p50"] = p50;

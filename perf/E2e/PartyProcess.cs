@@ -38,6 +38,9 @@ internal sealed class PartyProcess : IDisposable
     /// <summary>CPU seconds when the measurement window opened; null until then.</summary>
     public double? CpuAtWindowStart { get; set; }
 
+    /// <summary>The progress line current when the measurement window opened; null until then.</summary>
+    public JsonObject? ProgressAtWindowStart { get; set; }
+
     /// <summary>The last /proc sample, kept so figures survive the process's exit.</summary>
     public ProcStat? LastStat { get; private set; }
 

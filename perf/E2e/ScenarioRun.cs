@@ -59,6 +59,7 @@ internal sealed class ScenarioRun(string name, E2eSettings settings) : IDisposab
                 foreach (var party in _parties)
                 {
                     party.CpuAtWindowStart = party.LastStat?.CpuSeconds;
+                    party.ProgressAtWindowStart = party.Progress;
                 }
             }
 
@@ -88,6 +89,7 @@ internal sealed class ScenarioRun(string name, E2eSettings settings) : IDisposab
     /// <summary>CPU seconds over the window and peak RSS of every process, and the commands that started them.</summary>
     public void Describe(ScenarioResult result)
     {
+        PublisherAllocations(result);
         foreach (var party in _parties)
         {
             var stat = party.LastStat;
@@ -99,6 +101,18 @@ internal sealed class ScenarioRun(string name, E2eSettings settings) : IDisposab
                 ["peak_rss_mb"] = stat is { } r ? Math.Round(r.PeakRssMb, 1) : null,
             });
             result.Commands.Add(party.CommandLine);
+        }
+    }
+
+    /// <summary>Bytes the publisher process allocated per record sent over the window, from its progress lines.</summary>
+    private void PublisherAllocations(ScenarioResult result)
+    {
+        var publisher = _parties.FirstOrDefault(p => p.Label == "publisher");
+        if (publisher?.ProgressAtWindowStart is { } start && publisher.Progress is { } end
+            && Aggregate.Number(end, "sent") - Aggregate.Number(start, "sent") is > 0 and var sent
+            && Aggregate.Number(end, "allocated_bytes") - Aggregate.Number(start, "allocated_bytes") is { } allocated)
+        {
+            result.Extra["pub_bytes_per_record"] = Math.Round(allocated / sent, 4);
         }
     }
 

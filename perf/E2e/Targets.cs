@@ -53,7 +53,7 @@ internal static class Targets
         value is { } v ? new Verdict(target, Invariant($"{v:N3}").TrimEnd('0').TrimEnd('.'), v >= bound) : new Verdict(target, "not measured", null);
 
     private static Verdict AtMost(string target, double? value, double bound) =>
-        value is { } v ? new Verdict(target, Invariant($"{v:N1}"), v <= bound) : new Verdict(target, "not measured", null);
+        value is { } v ? new Verdict(target, Invariant($"{v:#,0.####}"), v <= bound) : new Verdict(target, "not measured", null);
 
     private static Verdict Ratio(string target, double? ours, double? theirs, double bound) =>
         ours is { } a && theirs is { } b && b > 0

@@ -89,6 +89,7 @@ internal static class PubWorker
             ["sent"] = stats.Sent,
             ["batches"] = stats.Batches,
             ["queue"] = stats.QueueDepth,
+            ["allocated_bytes"] = GC.GetTotalAllocatedBytes(),
             ["connections"] = stats.Connections,
         });
     }

@@ -27,9 +27,11 @@ internal static class SubReport
         }
 
         var atStart = WaitAndReport(role, measurement.WindowStartNs, counters);
+        long allocatedAtStart = GC.GetTotalAllocatedBytes();
         StatsLine.Write(new JsonObject { ["role"] = role, ["event"] = "window_start" });
         WaitAndReport(role, measurement.WindowEndNs + 20_000_000, counters);
         var atEnd = counters();
+        long allocated = GC.GetTotalAllocatedBytes() - allocatedAtStart;
         double seconds = (measurement.WindowEndNs - measurement.WindowStartNs) / 1e9;
         var result = new JsonObject
         {
@@ -46,6 +48,10 @@ internal static class SubReport
             ["malformed"] = atEnd.Malformed,
             ["per_second"] = new JsonArray([.. measurement.PerSecond.Select(v => (JsonNode?)JsonValue.Create(v))]),
             ["checksum"] = measurement.Checksum,
+
+            // The whole process over the window, this reporting thread's few lines included.
+            ["allocated_bytes"] = allocated,
+            ["bytes_per_record"] = Math.Round((double)allocated / Math.Max(1, measurement.Records), 4),
         };
         if (measurement.Batches > 0)
         {
