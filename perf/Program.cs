@@ -1,6 +1,7 @@
 using Telemetry.Perf;
 
 // perf pubsub [--seconds N] [--symbols N]: end-to-end throughput, publisher host -> subscriber.
+// perf relay [--seconds N] [--symbols N]: the same through a relay process.
 // perf alloc [--records N]: bytes allocated per record in steady state, publisher and subscriber.
 string command = args.Length > 0 ? args[0] : "pubsub";
 int seconds = Arg("--seconds", 10);
@@ -14,7 +15,8 @@ const string configuration = "Release";
 
 return command switch
 {
-    "pubsub" => await PubSubThroughput.RunAsync(seconds, symbols, configuration),
+    "pubsub" => await PubSubThroughput.RunAsync(seconds, symbols, configuration, viaRelay: false),
+    "relay" => await PubSubThroughput.RunAsync(seconds, symbols, configuration, viaRelay: true),
     "alloc" => await SteadyStateAllocations.RunAsync(Arg("--records", 1_000_000)),
     _ => Usage(),
 };
@@ -27,6 +29,6 @@ int Arg(string name, int fallback)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: perf pubsub [--seconds N] [--symbols N] | perf alloc [--records N]");
+    Console.Error.WriteLine("usage: perf pubsub|relay [--seconds N] [--symbols N] | perf alloc [--records N]");
     return 2;
 }

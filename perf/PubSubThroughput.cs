@@ -3,20 +3,19 @@ using System.Diagnostics;
 namespace Telemetry.Perf;
 
 /// <summary>
-/// Publisher host (its own process, feed at full speed) to an SDK subscriber in this process over
-/// loopback TCP. Counts records decoded and handed over through the zero-copy callback.
+/// Publisher host (its own process, feed at full speed), optionally through a relay process, to an
+/// SDK subscriber in this process over loopback TCP. Counts records decoded and handed over through
+/// the zero-copy callback.
 /// </summary>
 internal static class PubSubThroughput
 {
-    public static async Task<int> RunAsync(int seconds, int symbols, string configuration)
+    public static async Task<int> RunAsync(int seconds, int symbols, string configuration, bool viaRelay)
     {
-        string endpoint = $"tcp://127.0.0.1:{FreePort()}";
-        string publisherDll = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "publisher", "bin", configuration, "net10.0", "Telemetry.Publisher.dll");
-        using var publisher = Process.Start(new ProcessStartInfo("dotnet", [Path.GetFullPath(publisherDll), "--bind", endpoint, "--symbols", symbols.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rate", "0", "--metrics-port", "0"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("could not start the publisher host");
+        string origin = $"tcp://127.0.0.1:{FreePort()}";
+        using var publisher = StartHost(configuration, "publisher", "Telemetry.Publisher", "--bind", origin, "--symbols", symbols.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rate", "0", "--metrics-port", "0");
+        string endpoint = viaRelay ? $"tcp://127.0.0.1:{FreePort()}" : origin;
+        using var relay = viaRelay ? StartHost(configuration, "relay", "Telemetry.Relay", "--upstream", origin, "--bind", endpoint, "--metrics-port", "0") : null;
+        string scenario = viaRelay ? "relay" : "pubsub";
         try
         {
             await using var subscriber = new TelemetrySubscriber(new SubscriberOptions { Connect = [endpoint], Prefixes = ["md."] });
@@ -32,7 +31,7 @@ internal static class PubSubThroughput
                 batches++;
             });
 
-            Console.WriteLine($"publisher host pid {publisher.Id} -> subscriber, {symbols} symbol(s), warming up 3 s");
+            Console.WriteLine($"{scenario}: publisher host pid {publisher.Id}{(relay is null ? "" : $" -> relay pid {relay.Id}")} -> subscriber, {symbols} symbol(s), warming up 3 s");
             await Task.Delay(TimeSpan.FromSeconds(3));
             long r0 = Volatile.Read(ref records), b0 = Volatile.Read(ref batches);
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
@@ -49,14 +48,28 @@ internal static class PubSubThroughput
             Console.WriteLine();
             Console.WriteLine("| scenario | records/s | messages/s | mean batch | gaps | subscriber CPU s |");
             Console.WriteLine("|---|---|---|---|---|---|");
-            Console.WriteLine($"| pubsub ({symbols} symbols, tcp loopback) | {r / elapsed:N0} | {b / elapsed:N0} | {(double)r / Math.Max(1, b):F1} | {stats.Gaps} | {(Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds:F1} |");
+            Console.WriteLine($"| {scenario} ({symbols} symbols, tcp loopback) | {r / elapsed:N0} | {b / elapsed:N0} | {(double)r / Math.Max(1, b):F1} | {stats.Gaps} | {(Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds:F1} |");
             GC.KeepAlive(checksum);
             return 0;
         }
         finally
         {
+            relay?.Kill(entireProcessTree: true);
             publisher.Kill(entireProcessTree: true);
         }
+    }
+
+    private static Process StartHost(string configuration, string folder, string assembly, params string[] args)
+    {
+        string dll = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", folder, "bin", configuration, "net10.0", assembly + ".dll"));
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {assembly}");
     }
 
     private static int FreePort()

@@ -6,10 +6,11 @@ namespace Telemetry.Publisher;
 internal static class CommandLine
 {
     public const string Usage = """
-        Usage: publisher [--bind EP]... [--connect EP]... [--symbols N] [--rate N] [--name NAME]
+        Usage: publisher [--bind EP]... [--connect EP]... [--snapshot-bind EP]... [--symbols N] [--rate N] [--name NAME]
                          [--exchange CODE] [--metrics-port N] [--queue-full block|dropnewest]
           --bind EP          endpoint to bind (repeatable), e.g. tcp://127.0.0.1:5556
           --connect EP       endpoint to connect to (repeatable), e.g. a relay or sink
+          --snapshot-bind EP late-join snapshot service (repeatable; default: each --bind's port + 1)
           --symbols N        number of simulated symbols (default 50)
           --rate N           total ticks per second, 0 = as fast as possible (default 20000)
           --name NAME        publisher name written in every batch (default sim-feed)
@@ -35,6 +36,7 @@ internal static class CommandLine
         {
             ["--bind"] = "Telemetry:Publisher:Bind",
             ["--connect"] = "Telemetry:Publisher:Connect",
+            ["--snapshot-bind"] = "Telemetry:Publisher:SnapshotBind",
         });
 
     /// <summary>Parses <paramref name="args"/>; returns null and an error message when they are wrong.</summary>

@@ -20,6 +20,17 @@ if (!builder.Configuration.GetSection("Telemetry:Publisher:Bind").GetChildren().
     builder.Configuration.AddInMemoryCollection([new("Telemetry:Publisher:Bind:0", "tcp://127.0.0.1:5556")]);
 }
 
+// Late joiners find the snapshot service next to each bound data port unless told otherwise.
+if (!builder.Configuration.GetSection("Telemetry:Publisher:SnapshotBind").GetChildren().Any())
+{
+    var derived = builder.Configuration.GetSection("Telemetry:Publisher:Bind").GetChildren()
+        .Select(c => Telemetry.Wire.SnapshotProtocol.DeriveEndpoint(c.Value ?? string.Empty))
+        .OfType<string>()
+        .Select((endpoint, i) => new KeyValuePair<string, string?>($"Telemetry:Publisher:SnapshotBind:{i}", endpoint))
+        .ToList();
+    builder.Configuration.AddInMemoryCollection(derived);
+}
+
 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
 builder.Services.AddTelemetryPublisher<Tick>();
 builder.Services.AddOptions<FeedOptions>().BindConfiguration("Feed")

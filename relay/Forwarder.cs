@@ -77,9 +77,11 @@ internal sealed partial class Forwarder : IDisposable
         _downMonitor.Accepted += (_, _) => Interlocked.Increment(ref Counters.DownstreamConnections);
         _downMonitor.Disconnected += (_, _) => Interlocked.Decrement(ref Counters.DownstreamConnections);
 
+        SetUpSnapshots();
         _up.ReceiveReady += (_, _) => ForwardBatches();
         _down.ReceiveReady += (_, _) => ForwardSubscriptions();
         _poller = [_up, _down];
+        AddSnapshotSockets(_poller);
         _topic.InitEmpty();
         _body.InitEmpty();
         _subscription.InitEmpty();
@@ -111,6 +113,7 @@ internal sealed partial class Forwarder : IDisposable
         _upMonitor.Dispose();
         _downMonitor.Dispose();
         _poller.Dispose();
+        DisposeSnapshots();
         _up.Dispose();
         _down.Dispose();
     }

@@ -19,4 +19,7 @@ internal sealed class LinkCounters
     public long UpstreamDisconnects;
     public int DownstreamConnections;
     public int HeldSubscriptions;
+    public long SnapshotsServed;
+    public long SnapshotsFromCacheOnly;
+    public int CachedTopics;
 }

@@ -9,6 +9,8 @@ const string usage = """
     Usage: relay --upstream EP [--upstream EP]... --bind EP [--bind EP]... [--name NAME] [--metrics-port N]
       --upstream EP      publisher or relay to read from (repeatable), e.g. tcp://127.0.0.1:5556
       --bind EP          endpoint for downstream subscribers and relays (repeatable), e.g. tcp://127.0.0.1:5560
+      --snapshot-bind EP       late-join snapshot service (repeatable; default: each --bind's port + 1)
+      --upstream-snapshot EP   upstream snapshot services to ask first (repeatable; default: each --upstream's port + 1)
       --name NAME        relay name in logs (default relay)
       --metrics-port N   Prometheus /metrics port, 0 = off (default 9102)
     Settings can also come from appsettings.json (section Relay) and environment variables (Relay__Upstream__0=...).
@@ -16,7 +18,7 @@ const string usage = """
 
 var flags = new CommandLineFlags(
     new Dictionary<string, string>(StringComparer.Ordinal) { ["--name"] = "Relay:Name", ["--metrics-port"] = "Metrics:Port" },
-    new Dictionary<string, string>(StringComparer.Ordinal) { ["--upstream"] = "Relay:Upstream", ["--bind"] = "Relay:Bind" })
+    new Dictionary<string, string>(StringComparer.Ordinal) { ["--upstream"] = "Relay:Upstream", ["--bind"] = "Relay:Bind", ["--snapshot-bind"] = "Relay:SnapshotBind", ["--upstream-snapshot"] = "Relay:UpstreamSnapshot" })
     .Parse(args, out var error);
 if (flags is null)
 {

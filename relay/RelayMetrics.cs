@@ -15,6 +15,8 @@ internal sealed class RelayMetrics(RelayService relay, IOptions<MetricsOptions> 
     private static readonly Counter UpstreamConnects = Metrics.CreateCounter("telemetry_relay_upstream_connects_total", "Upstream connections made (the first and every reconnect).");
     private static readonly Counter UpstreamDisconnects = Metrics.CreateCounter("telemetry_relay_upstream_disconnects_total", "Upstream connections lost.");
     private static readonly Gauge DownstreamConnections = Metrics.CreateGauge("telemetry_relay_downstream_connections", "Downstream peers connected now.");
+    private static readonly Counter Snapshots = Metrics.CreateCounter("telemetry_relay_snapshots_total", "Late-join snapshots answered, by source.", "source");
+    private static readonly Gauge CachedTopics = Metrics.CreateGauge("telemetry_relay_cached_topics", "Topics in the last-value cache.");
     private static readonly Counter Dropped = Metrics.CreateCounter("telemetry_relay_dropped_total", "Messages not forwarded, by reason.", "reason");
 
     private MetricServer? _server;
@@ -56,6 +58,10 @@ internal sealed class RelayMetrics(RelayService relay, IOptions<MetricsOptions> 
         UpstreamConnects.IncTo(Volatile.Read(ref c.UpstreamConnects));
         UpstreamDisconnects.IncTo(Volatile.Read(ref c.UpstreamDisconnects));
         DownstreamConnections.Set(Volatile.Read(ref c.DownstreamConnections));
+        long fromCacheOnly = Volatile.Read(ref c.SnapshotsFromCacheOnly);
+        Snapshots.WithLabels("upstream").IncTo(Volatile.Read(ref c.SnapshotsServed) - fromCacheOnly);
+        Snapshots.WithLabels("cache_only").IncTo(fromCacheOnly);
+        CachedTopics.Set(Volatile.Read(ref c.CachedTopics));
         Dropped.WithLabels("malformed").IncTo(Volatile.Read(ref c.Malformed));
     }
 }

@@ -12,6 +12,15 @@ public sealed record RelayOptions
     /// <summary>Endpoints to bind for downstream subscribers and relays (XPUB).</summary>
     public IReadOnlyList<string> Bind { get; init; } = [];
 
+    /// <summary>Where this relay's snapshot service answers late joiners; empty means each Bind port + 1.</summary>
+    public IReadOnlyList<string> SnapshotBind { get; init; } = [];
+
+    /// <summary>Upstream snapshot services asked first, so a snapshot is complete even for topics this relay only just subscribed; empty means each Upstream port + 1.</summary>
+    public IReadOnlyList<string> UpstreamSnapshot { get; init; } = [];
+
+    /// <summary>Most topics whose last batch the relay keeps for snapshots.</summary>
+    public int MaxCachedTopics { get; init; } = 100_000;
+
     /// <summary>Messages queued per downstream peer before ZeroMQ drops (subscribers see the gap).</summary>
     public int SendHighWatermark { get; init; } = 1000;
 
@@ -44,7 +53,7 @@ public sealed record RelayOptions
             problems.Add("Give at least one --bind endpoint (Relay:Bind).");
         }
 
-        problems.AddRange(Upstream.Concat(Bind).Where(e => !Endpoint.IsValid(e)).Select(e => $"'{e}' is not a tcp://, inproc:// or ipc:// endpoint."));
+        problems.AddRange(Upstream.Concat(Bind).Concat(SnapshotBind).Concat(UpstreamSnapshot).Where(e => !Endpoint.IsValid(e)).Select(e => $"'{e}' is not a tcp://, inproc:// or ipc:// endpoint."));
         if (SendHighWatermark < 1 || ReceiveHighWatermark < 1 || SubscriptionHighWatermark < 1)
         {
             problems.Add("High-water marks must be at least 1.");
@@ -57,4 +66,10 @@ public sealed record RelayOptions
 
         return problems;
     }
+
+    internal IReadOnlyList<string> ResolveSnapshotBind(IReadOnlyList<string> boundData) =>
+        SnapshotBind.Count > 0 ? SnapshotBind : [.. boundData.Select(Wire.SnapshotProtocol.DeriveEndpoint).OfType<string>()];
+
+    internal IReadOnlyList<string> ResolveUpstreamSnapshot() =>
+        UpstreamSnapshot.Count > 0 ? UpstreamSnapshot : [.. Upstream.Select(Wire.SnapshotProtocol.DeriveEndpoint).OfType<string>()];
 }

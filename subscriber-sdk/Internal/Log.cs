@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(15, LogLevel.Warning, "Tracking limit of {Limit} streams reached; further streams are delivered without gap detection")]
     public static partial void StreamLimitReached(ILogger logger, int limit);
 
+    [LoggerMessage(17, LogLevel.Warning, "A snapshot was abandoned: {Remaining} service(s) did not answer in time")]
+    public static partial void SnapshotTimedOut(ILogger logger, int remaining);
+
     [LoggerMessage(16, LogLevel.Error, "Receive loop failed")]
     public static partial void ReceiveFailed(ILogger logger, Exception exception);
 }

@@ -15,6 +15,12 @@ public sealed record PublisherOptions
     /// <summary>Endpoints to connect to, e.g. a central sink's bound SUB.</summary>
     public IReadOnlyList<string> Connect { get; init; } = [];
 
+    /// <summary>
+    /// Endpoints where the late-join snapshot service answers (ROUTER): the last record of every
+    /// topic, with its sequence number. Empty turns it off. By convention the data port + 1.
+    /// </summary>
+    public IReadOnlyList<string> SnapshotBind { get; init; } = [];
+
     /// <summary>Records the queue between callers and the sender thread holds (rounded up to a power of two).</summary>
     public int QueueCapacity { get; init; } = 65_536;
 
@@ -53,7 +59,7 @@ public sealed record PublisherOptions
             problems.Add("Give at least one Bind or Connect endpoint.");
         }
 
-        problems.AddRange(Bind.Concat(Connect).Where(e => !Endpoint.IsValid(e)).Select(e => $"'{e}' is not a tcp://, inproc:// or ipc:// endpoint."));
+        problems.AddRange(Bind.Concat(Connect).Concat(SnapshotBind).Where(e => !Endpoint.IsValid(e)).Select(e => $"'{e}' is not a tcp://, inproc:// or ipc:// endpoint."));
         Check(problems, QueueCapacity is >= 2 and <= 1 << 24, "QueueCapacity must be 2 to 16,777,216.");
         Check(problems, MaxBatchRecords is >= 1 and <= 65_536, "MaxBatchRecords must be 1 to 65,536.");
         Check(problems, MaxBatchBytes is >= 256 and <= 16 << 20, "MaxBatchBytes must be 256 B to 16 MiB.");

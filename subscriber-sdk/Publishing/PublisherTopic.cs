@@ -8,9 +8,10 @@ namespace Telemetry;
 /// </summary>
 public sealed class PublisherTopic
 {
-    internal PublisherTopic(object owner, string name, string kind)
+    internal PublisherTopic(object owner, int index, string name, string kind)
     {
         Owner = owner;
+        Index = index;
         Name = name;
         Kind = kind;
         NameUtf8 = Encoding.UTF8.GetBytes(name);
@@ -24,6 +25,12 @@ public sealed class PublisherTopic
     public string Kind { get; }
 
     internal object Owner { get; }
+
+    /// <summary>Position of this topic's last value in the publisher's cache.</summary>
+    internal int Index { get; }
+
+    /// <summary>Sequence number of the last record published on the topic (sent or not); 0 before the first.</summary>
+    internal ulong LastSequence => NextSequence - 1;
 
     internal byte[] NameUtf8 { get; }
 

@@ -29,6 +29,7 @@ public sealed partial class TelemetryPublisher<T>
     private void RunSender()
     {
         XPublisherSocket? socket = null;
+        RouterSocket? snapshots = null;
         NetMQMonitor? monitor = null;
         var drained = new QueuedRecord[Math.Min(MaxRoundRecords, _queue.Capacity)];
         var next = new int[drained.Length];
@@ -38,11 +39,17 @@ public sealed partial class TelemetryPublisher<T>
         try
         {
             socket = OpenSocket(out var bound);
+            snapshots = OpenSnapshotSocket();
             monitor = StartMonitor(socket);
             _started.SetResult(bound);
             while (true)
             {
                 ReceiveSubscriptions(socket);
+                if (snapshots is not null)
+                {
+                    ServeSnapshots(snapshots, records, publisherUtf8);
+                }
+
                 int count = _queue.DrainTo(drained);
                 if (count == 0)
                 {
@@ -74,6 +81,7 @@ public sealed partial class TelemetryPublisher<T>
             _stopping = true;
             monitor?.Stop();
             monitor?.Dispose();
+            snapshots?.Dispose();
             socket?.Dispose();
             _stopped.TrySetResult();
         }
@@ -149,6 +157,13 @@ public sealed partial class TelemetryPublisher<T>
                 }
 
                 var prefix = frame[1..];
+                if (prefix.StartsWith(BarrierPrefixUtf8))
+                {
+                    // A snapshot requester's barrier, not interest in data: see SnapshotProtocol.
+                    NoteBarrier(frame[0] == 1, prefix[BarrierPrefixUtf8.Length..]);
+                    continue;
+                }
+
                 bool changed = frame[0] == 1 ? _subscriptions.Add(prefix) : _subscriptions.Remove(prefix);
                 if (changed && _logger.IsEnabled(LogLevel.Debug))
                 {
@@ -194,9 +209,13 @@ public sealed partial class TelemetryPublisher<T>
             }
             else
             {
+                // Not sent, but numbered: sequence numbers count every published record, so the
+                // last-value cache below always holds a record with its true sequence number.
                 _droppedUnsubscribed += topic.RoundCount;
+                topic.NextSequence += (ulong)topic.RoundCount;
             }
 
+            RememberLast(topic, drained[topic.RoundTail].Record);
             topic.RoundCount = 0;
             topic.RoundHead = topic.RoundTail = -1;
         }

@@ -23,6 +23,7 @@ public sealed partial class TelemetryPublisher<T> : IAsyncDisposable, IDisposabl
     private readonly TaskCompletionSource<IReadOnlyList<string>> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _sleeping;
+    private int _topicCount;
     private volatile bool _stopping;
     private long _droppedQueueFull;
 
@@ -81,7 +82,7 @@ public sealed partial class TelemetryPublisher<T> : IAsyncDisposable, IDisposabl
             throw new ArgumentException($"Kind must be 1 to {Wire.WireFormat.MaxKindBytes} UTF-8 bytes.", nameof(kind));
         }
 
-        var created = _topics.GetOrAdd(topic!, static (name, state) => new PublisherTopic(state.Owner, name, state.Kind), (Owner: (object)this, Kind: kind));
+        var created = _topics.GetOrAdd(topic!, static (name, state) => new PublisherTopic(state.Owner, Interlocked.Increment(ref state.Owner._topicCount) - 1, name, state.Kind), (Owner: this, Kind: kind));
         return created.Kind == kind
             ? created
             : throw new ArgumentException($"Topic '{topic}' already publishes kind '{created.Kind}'.", nameof(kind));

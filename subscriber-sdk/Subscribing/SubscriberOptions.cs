@@ -15,6 +15,15 @@ public sealed record SubscriberOptions
     /// <summary>Topic prefixes subscribed at start; <c>""</c> means everything.</summary>
     public IReadOnlyList<string> Prefixes { get; init; } = [];
 
+    /// <summary>
+    /// Fetch the latest record of every topic under the prefixes when starting and on each later
+    /// <c>Subscribe</c>, and merge it with the live stream by sequence number (late join).
+    /// </summary>
+    public bool Snapshot { get; init; }
+
+    /// <summary>Snapshot services to ask; empty means each Connect endpoint's port + 1 (the publisher and relay convention).</summary>
+    public IReadOnlyList<string> SnapshotEndpoints { get; init; } = [];
+
     /// <summary>Records the buffer toward <c>ReadAllAsync</c> holds.</summary>
     public int BufferCapacity { get; init; } = 65_536;
 
@@ -48,7 +57,8 @@ public sealed record SubscriberOptions
             problems.Add("Give at least one Connect or Bind endpoint.");
         }
 
-        problems.AddRange(Bind.Concat(Connect).Where(e => !Endpoint.IsValid(e)).Select(e => $"'{e}' is not a tcp://, inproc:// or ipc:// endpoint."));
+        PublisherOptions.Check(problems, !Snapshot || ResolveSnapshotEndpoints().Count > 0, "Snapshot needs SnapshotEndpoints or a Connect endpoint with an explicit port.");
+        problems.AddRange(Bind.Concat(Connect).Concat(SnapshotEndpoints).Where(e => !Endpoint.IsValid(e)).Select(e => $"'{e}' is not a tcp://, inproc:// or ipc:// endpoint."));
         PublisherOptions.Check(problems, Prefixes.All(p => p is not null && System.Text.Encoding.UTF8.GetByteCount(p) <= Wire.WireFormat.MaxTopicBytes), "Prefixes must be at most 1024 UTF-8 bytes.");
         PublisherOptions.Check(problems, BufferCapacity >= 1, "BufferCapacity must be at least 1.");
         PublisherOptions.Check(problems, MaxTrackedStreams >= 1, "MaxTrackedStreams must be at least 1.");
@@ -57,6 +67,11 @@ public sealed record SubscriberOptions
         PublisherOptions.Check(problems, HeartbeatInterval > TimeSpan.Zero && HeartbeatTimeout > HeartbeatInterval, "HeartbeatTimeout must exceed a positive HeartbeatInterval.");
         return problems;
     }
+
+    internal IReadOnlyList<string> ResolveSnapshotEndpoints() =>
+        SnapshotEndpoints.Count > 0
+            ? SnapshotEndpoints
+            : [.. Connect.Select(Wire.SnapshotProtocol.DeriveEndpoint).OfType<string>()];
 
     internal void ThrowIfInvalid()
     {

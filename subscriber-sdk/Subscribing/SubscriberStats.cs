@@ -15,6 +15,8 @@ namespace Telemetry;
 /// <param name="Untracked">Batches delivered without gap detection because the stream bound was reached.</param>
 /// <param name="HandlerErrors">Batches whose handler threw.</param>
 /// <param name="Buffered">Records waiting in the delivery buffer now.</param>
+/// <param name="Snapshots">Late-join snapshots completed.</param>
+/// <param name="SnapshotTimeouts">Snapshots abandoned because a service did not answer in time.</param>
 public readonly record struct SubscriberStats(
     long Messages,
     long Bytes,
@@ -29,4 +31,6 @@ public readonly record struct SubscriberStats(
     long Conflated,
     long Untracked,
     long HandlerErrors,
-    int Buffered);
+    int Buffered,
+    long Snapshots,
+    long SnapshotTimeouts);

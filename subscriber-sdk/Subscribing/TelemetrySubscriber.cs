@@ -85,6 +85,7 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
             }
         };
         _poller = [_socket, _commands];
+        SetUpSnapshots();
         Log.SubscriberStarted(_logger, string.Join(", ", BoundEndpoints.Concat(options.Connect)), string.Join(", ", options.Prefixes.Select(p => $"'{p}'")));
     }
 
@@ -101,7 +102,13 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
     public void Subscribe(string prefix)
     {
         ValidatePrefix(prefix);
-        Post(() => AddPrefix(prefix));
+        Post(() =>
+        {
+            if (AddPrefix(prefix) && _options.Snapshot && _handler is not null)
+            {
+                RequestSnapshot([prefix]);
+            }
+        });
     }
 
     /// <summary>Removes a topic prefix at any time (thread-safe). Streams no longer covered are forgotten, so a later re-subscribe is not a gap.</summary>
@@ -130,6 +137,11 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
             throw new InvalidOperationException("The subscriber is already started; it has one consumer.");
         }
 
+        if (_options.Snapshot)
+        {
+            Post(() => RequestSnapshot([.. _prefixes]));
+        }
+
         _thread = new Thread(_poller.Run) { IsBackground = true, Name = "telemetry-sub" };
         _thread.Start();
     }
@@ -152,7 +164,9 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
             conflated,
             Volatile.Read(ref _untracked),
             Volatile.Read(ref _handlerErrors),
-            _buffered?.Invoke() ?? 0);
+            _buffered?.Invoke() ?? 0,
+            Volatile.Read(ref _snapshots),
+            Volatile.Read(ref _snapshotTimeouts));
     }
 
     /// <summary>Stops receiving, ends any <see cref="ReadAllAsync{T}"/> enumeration after what is buffered, and closes the socket.</summary>
@@ -179,6 +193,7 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
 
         _thread?.Join();
         _poller.Dispose();
+        DisposeSnapshots();
         _socket.Dispose();
         _commands.Dispose();
     }
@@ -192,13 +207,16 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
         }
     }
 
-    private void AddPrefix(string prefix)
+    private bool AddPrefix(string prefix)
     {
-        if (_prefixes.Add(prefix))
+        if (!_prefixes.Add(prefix))
         {
-            _socket.Subscribe(prefix);
-            _prefixSet.Add(System.Text.Encoding.UTF8.GetBytes(prefix));
+            return false;
         }
+
+        _socket.Subscribe(prefix);
+        _prefixSet.Add(System.Text.Encoding.UTF8.GetBytes(prefix));
+        return true;
     }
 
     private void Post(Action command)

@@ -6,7 +6,7 @@ namespace Telemetry.Tests.Interop;
 public class LibzmqSubscriberTests
 {
     [SkippableFact]
-    public async Task An_SDK_publisher_satisfies_a_libzmq_subscriber_with_exact_values_and_sequences_from_1()
+    public async Task An_SDK_publisher_satisfies_a_libzmq_subscriber_with_exact_values_and_sequences()
     {
         PythonPeer.SkipIfUnavailable();
         const int perTopic = 1000;
@@ -14,7 +14,8 @@ public class LibzmqSubscriberTests
         PublisherTopic[] topics = [publisher.Topic("md.SIM.AAA"), publisher.Topic("md.SIM.BBB")];
         var elsewhere = publisher.Topic("other.SIM.AAA");
 
-        // Nobody subscribes yet: these are neither sent nor numbered, so the checker must still see sequence 1 first.
+        // Nobody subscribes yet: these are not sent, but they take sequence numbers 1..100, so the
+        // checker must see md.SIM.AAA start at 101 (and md.SIM.BBB, never published before, at 1).
         for (int s = 1; s <= 100; s++)
         {
             publisher.Publish(topics[0], SampleRecords.Tick(0, s));
@@ -24,7 +25,7 @@ public class LibzmqSubscriberTests
         Assert.Equal(100, publisher.GetStats().DroppedUnsubscribed);
 
         await using var checker = PythonPeer.Start(
-            "check_subscriber.py", "--connect", publisher.BoundEndpoints[0], "--prefix", "md.SIM.", "--records", $"{topics.Length * perTopic}", "--expect-first-seq", "1");
+            "check_subscriber.py", "--connect", publisher.BoundEndpoints[0], "--prefix", "md.SIM.", "--records", $"{topics.Length * perTopic}");
         await Eventually.Until(() => publisher.GetStats().Subscriptions == 1, 30_000, "the checker's subscription should reach the publisher");
         for (int s = 1; s <= perTopic; s++)
         {
@@ -39,7 +40,8 @@ public class LibzmqSubscriberTests
         foreach (var (stream, index) in summary.Streams.Select((s, i) => (s, i)))
         {
             Assert.Equal(("dotnet-feed", publisher.Session, "tick"), (stream.GetProperty("publisher").GetString(), stream.GetProperty("session").GetUInt64(), stream.GetProperty("kind").GetString()));
-            Assert.Equal((1L, (long)perTopic, (long)perTopic), (stream.GetProperty("first_seq").GetInt64(), stream.GetProperty("last_seq").GetInt64(), stream.GetProperty("records").GetInt64()));
+            long first = index == 0 ? 101 : 1;
+            Assert.Equal((first, first + perTopic - 1, (long)perTopic), (stream.GetProperty("first_seq").GetInt64(), stream.GetProperty("last_seq").GetInt64(), stream.GetProperty("records").GetInt64()));
             Assert.Equal(CheckerSummary.Fields(SampleRecords.Tick(index, 1)), CheckerSummary.Fields(stream.GetProperty("first_record")));
             Assert.Equal(CheckerSummary.Fields(SampleRecords.Tick(index, perTopic)), CheckerSummary.Fields(stream.GetProperty("last_record")));
             Assert.Equal(CheckerSummary.Sums(Enumerable.Range(1, perTopic).Select(s => SampleRecords.Tick(index, s))), CheckerSummary.Sums(stream));
@@ -55,7 +57,7 @@ public class LibzmqSubscriberTests
         string endpoint = FreePort.TcpEndpoint();
         const int records = 2000;
         await using var feed = ChildProcess.StartDotnet(host, "--bind", endpoint, "--symbols", "5", "--rate", "2000", "--metrics-port", $"{FreePort.Next()}");
-        await using var checker = PythonPeer.Start("check_subscriber.py", "--connect", endpoint, "--prefix", "md.SIM.", "--records", $"{records}", "--expect-first-seq", "1");
+        await using var checker = PythonPeer.Start("check_subscriber.py", "--connect", endpoint, "--prefix", "md.SIM.", "--records", $"{records}");
 
         var summary = await CheckerSummary.WaitForAsync(checker, feed);
         Assert.False(feed.HasExited, $"The host exited.\n{summary}");
@@ -65,7 +67,7 @@ public class LibzmqSubscriberTests
             new[] { "AAPL", "AMZN", "GOOG", "MSFT", "NVDA" }.Select(s => "md.SIM." + s),
             summary.Streams.Select(s => s.GetProperty("topic").GetString()));
         Assert.Single(summary.Streams.Select(s => (s.GetProperty("publisher").GetString(), s.GetProperty("session").GetUInt64())).Distinct());
-        Assert.All(summary.Streams, s => Assert.Equal(1, s.GetProperty("first_seq").GetInt64()));
+        Assert.All(summary.Streams, s => Assert.True(s.GetProperty("first_seq").GetInt64() >= 1));
         Assert.All(summary.Streams.SelectMany(s => new[] { s.GetProperty("first_record"), s.GetProperty("last_record") }), AssertSimulatedTrade);
     }
 

@@ -1,0 +1,102 @@
+using System.Buffers;
+using MessagePack;
+using Telemetry.Internal;
+using Telemetry.Wire;
+
+namespace Telemetry.Relay;
+
+/// <summary>
+/// The last batch of every topic that crossed the relay, kept as bytes: one copy per batch on the
+/// forwarding path (a memcpy, no decoding); the last record is cut out only when a snapshot asks.
+/// </summary>
+internal sealed class LastValueCache(int maxTopics)
+{
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private Dictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> Lookup => _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public int Count => _entries.Count;
+
+    public void Update(ReadOnlySpan<byte> topicUtf8, ReadOnlySpan<byte> batch, in Envelope envelope)
+    {
+        if (envelope.Count == 0)
+        {
+            return;
+        }
+
+        Span<char> chars = stackalloc char[topicUtf8.Length];
+        if (!System.Text.Unicode.Utf8.IsValid(topicUtf8))
+        {
+            return;
+        }
+
+        int length = System.Text.Encoding.UTF8.GetChars(topicUtf8, chars);
+        var topic = chars[..length];
+        if (!Lookup.TryGetValue(topic, out var entry))
+        {
+            if (_entries.Count >= maxTopics)
+            {
+                return;
+            }
+
+            entry = new Entry();
+            _entries.Add(topic.ToString(), entry);
+        }
+
+        if (entry.Bytes.Length < batch.Length)
+        {
+            entry.Bytes = new byte[Math.Max(batch.Length, entry.Bytes.Length * 2)];
+        }
+
+        batch.CopyTo(entry.Bytes);
+        entry.Length = batch.Length;
+        entry.Envelope = envelope;
+    }
+
+    /// <summary>The topics under <paramref name="prefixes"/> with their last record as a one-record batch.</summary>
+    public IEnumerable<(string Topic, byte[] Batch)> LastRecords(List<string> prefixes, HashSet<string> except)
+    {
+        foreach (var (topic, entry) in _entries)
+        {
+            if (!except.Contains(topic) && SnapshotProtocol.Matches(topic, prefixes) && TryCutLast(entry) is { } batch)
+            {
+                yield return (topic, batch);
+            }
+        }
+    }
+
+    private static byte[]? TryCutLast(Entry entry)
+    {
+        var env = entry.Envelope;
+        var bytes = entry.Bytes.AsMemory(0, entry.Length);
+        try
+        {
+            var reader = new MessagePackReader(bytes[env.RecordsOffset..]);
+            for (int i = 0; i < env.Count - 1; i++)
+            {
+                reader.Skip();
+            }
+
+            var last = reader.ReadRaw();
+            var buffer = new ArrayBufferWriter<byte>(256);
+            var writer = new MessagePackWriter(buffer);
+            var span = bytes.Span;
+            EnvelopeWriter.WriteHeader(ref writer, span[env.Publisher], env.Session, env.FirstSequence + (ulong)env.Count - 1, UnixClock.NowNs(), span[env.Kind], 1);
+            writer.WriteRaw(last);
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
+        }
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException)
+        {
+            return null; // a malformed record inside a well-formed envelope: no snapshot for it
+        }
+    }
+
+    private sealed class Entry
+    {
+        public byte[] Bytes { get; set; } = [];
+
+        public int Length { get; set; }
+
+        public Envelope Envelope { get; set; }
+    }
+}
