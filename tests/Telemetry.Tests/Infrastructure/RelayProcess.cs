@@ -12,14 +12,22 @@ internal sealed class RelayProcess : IAsyncDisposable
     private readonly string[] _args;
     private readonly string? _netns;
 
-    private RelayProcess(string name, IReadOnlyList<string> upstream, string endpoint, string metricsHost, int metricsPort, string? netns)
+    private RelayProcess(string name, IReadOnlyList<string> upstream, string endpoint, string? snapshotBind, IReadOnlyList<string>? upstreamSnapshot, string metricsHost, int metricsPort, string? netns)
     {
         Name = name;
         Upstream = upstream;
         Endpoint = endpoint;
+
+        // Its own free port, not the default of the data port + 1, which a test cannot know is free.
+        SnapshotEndpoint = snapshotBind ?? $"tcp://{TcpProxy.ParseTcp(endpoint).Address}:{FreePort.Next()}";
         MetricsUrl = $"http://{metricsHost}:{metricsPort}/metrics";
         _netns = netns;
-        _args = [.. upstream.SelectMany(u => new[] { "--upstream", u }), "--bind", endpoint, "--name", name, "--metrics-port", $"{metricsPort}"];
+        _args =
+        [
+            .. upstream.SelectMany(u => new[] { "--upstream", u }),
+            .. (upstreamSnapshot ?? []).SelectMany(u => new[] { "--upstream-snapshot", u }),
+            "--bind", endpoint, "--snapshot-bind", SnapshotEndpoint, "--name", name, "--metrics-port", $"{metricsPort}",
+        ];
     }
 
     public static string Dll => RepoPaths.Program("relay", "Telemetry.Relay");
@@ -31,17 +39,22 @@ internal sealed class RelayProcess : IAsyncDisposable
     /// <summary>Where downstream subscribers and relays connect.</summary>
     public string Endpoint { get; }
 
+    /// <summary>Where its late-join snapshot service answers.</summary>
+    public string SnapshotEndpoint { get; }
+
     public string MetricsUrl { get; }
 
     public ChildProcess? Process { get; private set; }
 
     /// <summary>Starts a relay bound to <paramref name="bind"/> (a fresh loopback port if null) and waits until it is ready.</summary>
+    /// <param name="snapshotBind">Where its snapshot service binds; a fresh port of the bind address if null.</param>
+    /// <param name="upstreamSnapshot">Snapshot services of the upstream; by default the relay derives them from <paramref name="upstream"/> (port + 1), which is wrong behind a proxy.</param>
     /// <param name="netns">Network namespace to run it in (via <c>ip netns exec</c>); null for this one.</param>
     /// <param name="metricsHost">Address the test scrapes; the relay serves metrics on every interface of its namespace.</param>
-    public static async Task<RelayProcess> StartAsync(string name, IReadOnlyList<string> upstream, string? bind = null, string? netns = null, string metricsHost = "127.0.0.1")
+    public static async Task<RelayProcess> StartAsync(string name, IReadOnlyList<string> upstream, string? bind = null, string? snapshotBind = null, IReadOnlyList<string>? upstreamSnapshot = null, string? netns = null, string metricsHost = "127.0.0.1")
     {
         Assert.True(File.Exists(Dll), $"{Dll} is missing; the test project builds it through a project reference.");
-        var relay = new RelayProcess(name, upstream, bind ?? FreePort.TcpEndpoint(), metricsHost, FreePort.Next(), netns);
+        var relay = new RelayProcess(name, upstream, bind ?? FreePort.TcpEndpoint(), snapshotBind, upstreamSnapshot, metricsHost, FreePort.Next(), netns);
         await relay.RestartAsync();
         return relay;
     }

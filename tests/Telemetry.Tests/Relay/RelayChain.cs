@@ -1,4 +1,5 @@
 using Telemetry.Tests.Infrastructure;
+using Telemetry.Wire;
 
 namespace Telemetry.Tests.Relay;
 
@@ -31,7 +32,9 @@ internal sealed class RelayChain : IAsyncDisposable
             links.Add(TcpProxy.To(i == 0 ? origin : binds[i - 1]));
         }
 
-        var starting = names.Select((name, i) => RelayProcess.StartAsync(name, [links[i].Endpoint], binds[i])).ToList();
+        // Snapshot requests go straight to the upstream's snapshot service: the proxies carry the data links only.
+        var snapshots = names.Select(_ => $"tcp://127.0.0.1:{FreePort.Next()}").ToList();
+        var starting = names.Select((name, i) => RelayProcess.StartAsync(name, [links[i].Endpoint], binds[i], snapshots[i], [i == 0 ? SnapshotProtocol.DeriveEndpoint(origin)! : snapshots[i - 1]])).ToList();
         try
         {
             return new RelayChain(links, await Task.WhenAll(starting));
