@@ -48,19 +48,6 @@ internal sealed partial class Forwarder : IDisposable
         NetMqRuntime.ApplyLinkOptions(_up, options.HeartbeatInterval, options.HeartbeatTimeout);
         NetMqRuntime.ApplyLinkOptions(_down, options.HeartbeatInterval, options.HeartbeatTimeout);
 
-        var bound = new List<string>();
-        foreach (var endpoint in options.Bind)
-        {
-            _down.Bind(endpoint);
-            bound.Add(_down.Options.LastEndpoint ?? endpoint);
-        }
-
-        BoundEndpoints = bound;
-        foreach (var endpoint in options.Upstream)
-        {
-            _up.Connect(endpoint);
-        }
-
         string id = Guid.NewGuid().ToString("N");
         _upMonitor = new NetMQMonitor(_up, $"inproc://relay-up-{id}", SocketEvents.Connected | SocketEvents.Disconnected);
         _upMonitor.Connected += (_, e) =>
@@ -76,6 +63,21 @@ internal sealed partial class Forwarder : IDisposable
         _downMonitor = new NetMQMonitor(_down, $"inproc://relay-down-{id}", SocketEvents.Accepted | SocketEvents.Disconnected);
         _downMonitor.Accepted += (_, _) => Interlocked.Increment(ref Counters.DownstreamConnections);
         _downMonitor.Disconnected += (_, _) => Interlocked.Decrement(ref Counters.DownstreamConnections);
+
+        // Monitors first: a connection made before its monitor exists is never reported, and a local
+        // upstream (or a reconnecting peer) connects within microseconds of Connect/Bind.
+        var bound = new List<string>();
+        foreach (var endpoint in options.Bind)
+        {
+            _down.Bind(endpoint);
+            bound.Add(_down.Options.LastEndpoint ?? endpoint);
+        }
+
+        BoundEndpoints = bound;
+        foreach (var endpoint in options.Upstream)
+        {
+            _up.Connect(endpoint);
+        }
 
         SetUpSnapshots();
         _up.ReceiveReady += (_, _) => ForwardBatches();
