@@ -68,6 +68,7 @@ public class RelayTreeTests(ITestOutputHelper output)
                 Assert.Equal((sent.Batches, sent.Sent, sent.Bytes), (c.UpMessages, c.UpRecords, c.UpBytes));
                 Assert.Equal((sent.Batches, sent.Sent, sent.Bytes), (c.DownMessages, c.DownRecords, c.DownBytes));
                 Assert.Equal((prefixes.Length, 0L, prefixes.Length, 0L), (c.SubscriptionsForwarded, c.UnsubscriptionsForwarded, c.SubscriptionsHeld, c.Malformed));
+                Assert.Equal((1L, 0L), (c.UpstreamConnects, c.UpstreamDisconnects));
             }
 
             // Subscribers 0 and 2 together saw every batch the origin sent; rebuilding each batch's frames
