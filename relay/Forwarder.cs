@@ -64,8 +64,14 @@ internal sealed partial class Forwarder : IDisposable
         _downMonitor.Accepted += (_, _) => Interlocked.Increment(ref Counters.DownstreamConnections);
         _downMonitor.Disconnected += (_, _) => Interlocked.Decrement(ref Counters.DownstreamConnections);
 
-        // Monitors first: a connection made before its monitor exists is never reported, and a local
-        // upstream (or a reconnecting peer) connects within microseconds of Connect/Bind.
+        // A NetMQMonitor reports only what happens after it is attached (its PAIR connects then), and a
+        // local upstream or a reconnecting peer connects within microseconds of Connect/Bind: attach
+        // to the forwarder's poller first, so no connection goes uncounted.
+        _up.ReceiveReady += (_, _) => ForwardBatches();
+        _down.ReceiveReady += (_, _) => ForwardSubscriptions();
+        _poller = [_up, _down];
+        _upMonitor.AttachToPoller(_poller);
+        _downMonitor.AttachToPoller(_poller);
         var bound = new List<string>();
         foreach (var endpoint in options.Bind)
         {
@@ -80,9 +86,6 @@ internal sealed partial class Forwarder : IDisposable
         }
 
         SetUpSnapshots();
-        _up.ReceiveReady += (_, _) => ForwardBatches();
-        _down.ReceiveReady += (_, _) => ForwardSubscriptions();
-        _poller = [_up, _down];
         AddSnapshotSockets(_poller);
         _topic.InitEmpty();
         _body.InitEmpty();
@@ -95,8 +98,6 @@ internal sealed partial class Forwarder : IDisposable
 
     public void Start()
     {
-        _ = _upMonitor.StartAsync();
-        _ = _downMonitor.StartAsync();
         _thread = new Thread(_poller.Run) { IsBackground = true, Name = "relay-forwarder" };
         _thread.Start();
         Log.RelayStarted(_logger, _options.Name, string.Join(", ", _options.Upstream), string.Join(", ", BoundEndpoints));
@@ -110,8 +111,6 @@ internal sealed partial class Forwarder : IDisposable
         }
 
         _thread?.Join();
-        _upMonitor.Stop();
-        _downMonitor.Stop();
         _upMonitor.Dispose();
         _downMonitor.Dispose();
         _poller.Dispose();
