@@ -10,6 +10,7 @@ internal sealed class RelayProcess : IAsyncDisposable
     private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(30);
 
     private readonly string[] _args;
+    private readonly List<string> _failedStarts = [];
     private readonly string? _netns;
 
     private RelayProcess(string name, IReadOnlyList<string> upstream, string endpoint, string? snapshotBind, IReadOnlyList<string>? upstreamSnapshot, string metricsHost, int metricsPort, string? netns)
@@ -91,6 +92,7 @@ internal sealed class RelayProcess : IAsyncDisposable
 
             // A port of the killed instance can stay busy for a moment: the new one exits, try again.
             string output = Process.Describe();
+            _failedStarts.Add($"exit {(Process.HasExited ? Process.ExitCode : -1)}: {output}");
             await KillAsync();
             Assert.True(DateTime.UtcNow < deadline, $"Relay {Name} did not become ready within {StartPatience}.\n{output}");
             await Task.Delay(200);
@@ -100,7 +102,12 @@ internal sealed class RelayProcess : IAsyncDisposable
     public async Task<RelayCounters> CountersAsync() =>
         await TryScrapeAsync() ?? throw new Xunit.Sdk.XunitException($"Relay {Name} does not answer on {MetricsUrl}.\n{Process?.Describe()}");
 
-    public string Describe() => $"relay {Name} ({string.Join(",", Upstream)} -> {Endpoint}):\n{Process?.Describe()}";
+    /// <summary>Output of the starts that exited before they were ready (e.g. a port still in use).</summary>
+    public IReadOnlyList<string> FailedStarts => _failedStarts;
+
+    public string Describe() =>
+        $"relay {Name} ({string.Join(",", Upstream)} -> {Endpoint}):\n{Process?.Describe()}" +
+        string.Concat(_failedStarts.Select(f => $"\nfailed start, {f}"));
 
     public ValueTask DisposeAsync() => new(KillAsync());
 

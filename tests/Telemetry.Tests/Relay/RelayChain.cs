@@ -24,33 +24,30 @@ internal sealed class RelayChain : IAsyncDisposable
 
     public static async Task<RelayChain> StartAsync(string origin, params string[] names)
     {
-        // Endpoints first, so the relays can start together (a relay needs no upstream to start).
-        var binds = names.Select(_ => FreePort.TcpEndpoint()).ToList();
+        // Top down, each once the one above is ready: every relay then connects upstream exactly once
+        // (through a proxy, a connection to an upstream not yet listening is accepted and dropped).
         var links = new List<TcpProxy>();
-        for (int i = 0; i < names.Length; i++)
-        {
-            links.Add(TcpProxy.To(i == 0 ? origin : binds[i - 1]));
-        }
-
-        // Snapshot requests go straight to the upstream's snapshot service: the proxies carry the data links only.
-        var snapshots = names.Select(_ => $"tcp://127.0.0.1:{FreePort.Next()}").ToList();
-        var starting = names.Select((name, i) => RelayProcess.StartAsync(name, [links[i].Endpoint], binds[i], snapshots[i], [i == 0 ? SnapshotProtocol.DeriveEndpoint(origin)! : snapshots[i - 1]])).ToList();
+        var relays = new List<RelayProcess>();
         try
         {
-            return new RelayChain(links, await Task.WhenAll(starting));
+            string upstream = origin;
+            string upstreamSnapshot = SnapshotProtocol.DeriveEndpoint(origin)!;
+            foreach (var name in names)
+            {
+                var link = TcpProxy.To(upstream);
+                links.Add(link);
+
+                // Snapshot requests go straight to the upstream's snapshot service: the proxies carry the data links only.
+                var relay = await RelayProcess.StartAsync(name, [link.Endpoint], upstreamSnapshot: [upstreamSnapshot]);
+                relays.Add(relay);
+                (upstream, upstreamSnapshot) = (relay.Endpoint, relay.SnapshotEndpoint);
+            }
+
+            return new RelayChain(links, relays);
         }
         catch
         {
-            foreach (var relay in starting.Where(t => t.IsCompletedSuccessfully))
-            {
-                await relay.Result.DisposeAsync();
-            }
-
-            foreach (var link in links)
-            {
-                await link.DisposeAsync();
-            }
-
+            await new RelayChain(links, relays).DisposeAsync();
             throw;
         }
     }

@@ -28,6 +28,7 @@ public class RelayNamespaceTests(ITestOutputHelper output)
         await using var origin = lab.Start(
             "origin", "dotnet", RepoPaths.Program("publisher", "Telemetry.Publisher"),
             "--bind", originEndpoint, "--symbols", "5", "--rate", "2000", "--metrics-port", "9101", "--name", "origin");
+        await Eventually.UntilAsync(() => AnswersAsync(originMetrics), 30_000, origin.Describe);
         await using var wan = TcpProxy.To(originEndpoint, WanOneWay, lab.HubAddress);
         await using var regional = await RelayProcess.StartAsync(
             "regional", [wan.Endpoint], bind: $"tcp://{Host("regional")}:5560", snapshotBind: $"tcp://{Host("regional")}:5561",
@@ -95,6 +96,19 @@ public class RelayNamespaceTests(ITestOutputHelper output)
             $"namespaces {lab.Namespace("origin")}..; {summary.Records} records checked; origin sent {batchCount} batches, {recordCount} records, {batchBytes} B; local relay took in {l.UpMessages} batches; " +
             $"WAN link {wan.BytesToClient} B down / {wan.BytesToTarget} B up, LAN link {lan.BytesToClient} B / {lan.BytesToTarget} B; " +
             $"round trip through the WAN link {wanRoundTrip.TotalMilliseconds:F1} ms, through the LAN link {lanRoundTrip.TotalMilliseconds:F1} ms");
+    }
+
+    private static async Task<bool> AnswersAsync(string url)
+    {
+        try
+        {
+            await PrometheusText.ScrapeAsync(url);
+            return true;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
     }
 
     private static void AssertBatchBytes(TcpProxy link, long batches, long bodyBytes) =>

@@ -58,8 +58,9 @@ public class RelayRecoveryTests(ITestOutputHelper output)
         output.WriteLine(
             $"relay restart to first record below: {Stopwatch.GetElapsedTime(restartedAt, firstAfterRestart).TotalMilliseconds:F0} ms " +
             $"(process start {Stopwatch.GetElapsedTime(restartedAt, ready).TotalMilliseconds:F0} ms, then {Stopwatch.GetElapsedTime(ready, firstAfterRestart).TotalMilliseconds:F0} ms from ready); " +
-            $"lost during the outage: {string.Join(", ", below.Gaps.Select(g => $"{g.Topic} {g.FirstMissing}..{g.LastMissing}"))}");
+            $"failed starts: {regional.FailedStarts.Count}; lost during the outage: {string.Join(", ", below.Gaps.Select(g => $"{g.Topic} {g.FirstMissing}..{g.LastMissing}"))}");
 
+        Assert.True(regional.FailedStarts.Count == 0, regional.Describe());
         foreach (var topic in Watched)
         {
             var all = SequencesOf(witness, topic);
