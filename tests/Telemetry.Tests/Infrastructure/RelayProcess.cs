@@ -20,7 +20,7 @@ internal sealed class RelayProcess : IAsyncDisposable
         Endpoint = endpoint;
 
         // Its own free port, not the default of the data port + 1, which a test cannot know is free.
-        SnapshotEndpoint = snapshotBind ?? $"tcp://{TcpProxy.ParseTcp(endpoint).Address}:{FreePort.Next()}";
+        SnapshotEndpoint = snapshotBind ?? $"tcp://{TcpProxy.ParseTcp(endpoint).Address}:{FreePort.NextStable()}";
         MetricsUrl = $"http://{metricsHost}:{metricsPort}/metrics";
         _netns = netns;
         _args =
@@ -48,6 +48,7 @@ internal sealed class RelayProcess : IAsyncDisposable
     public ChildProcess? Process { get; private set; }
 
     /// <summary>Starts a relay bound to <paramref name="bind"/> (a fresh loopback port if null) and waits until it is ready.</summary>
+    /// <remarks>Its ports come from <see cref="FreePort.NextStable"/>, so a restart finds them free.</remarks>
     /// <param name="snapshotBind">Where its snapshot service binds; a fresh port of the bind address if null.</param>
     /// <param name="upstreamSnapshot">Snapshot services of the upstream; by default the relay derives them from <paramref name="upstream"/> (port + 1), which is wrong behind a proxy.</param>
     /// <param name="netns">Network namespace to run it in (via <c>ip netns exec</c>); null for this one.</param>
@@ -55,7 +56,7 @@ internal sealed class RelayProcess : IAsyncDisposable
     public static async Task<RelayProcess> StartAsync(string name, IReadOnlyList<string> upstream, string? bind = null, string? snapshotBind = null, IReadOnlyList<string>? upstreamSnapshot = null, string? netns = null, string metricsHost = "127.0.0.1")
     {
         Assert.True(File.Exists(Dll), $"{Dll} is missing; the test project builds it through a project reference.");
-        var relay = new RelayProcess(name, upstream, bind ?? FreePort.TcpEndpoint(), snapshotBind, upstreamSnapshot, metricsHost, FreePort.Next(), netns);
+        var relay = new RelayProcess(name, upstream, bind ?? FreePort.StableTcpEndpoint(), snapshotBind, upstreamSnapshot, metricsHost, FreePort.NextStable(), netns);
         await relay.RestartAsync();
         return relay;
     }
