@@ -38,9 +38,12 @@ public sealed partial class TelemetryPublisher<T>
         var publisherUtf8 = System.Text.Encoding.UTF8.GetBytes(_options.Name);
         try
         {
-            socket = OpenSocket(out var bound);
-            snapshots = OpenSnapshotSocket();
+            socket = CreateSocket();
+
+            // The monitor before any bind or connect: a peer that connects at once must be counted.
             monitor = StartMonitor(socket);
+            var bound = AttachEndpoints(socket);
+            snapshots = OpenSnapshotSocket();
             _started.SetResult(bound);
             while (true)
             {
@@ -87,34 +90,30 @@ public sealed partial class TelemetryPublisher<T>
         }
     }
 
-    private XPublisherSocket OpenSocket(out IReadOnlyList<string> bound)
+    private XPublisherSocket CreateSocket()
     {
         var socket = new XPublisherSocket();
-        try
-        {
-            socket.Options.SendHighWatermark = _options.SendHighWatermark;
-            socket.Options.Linger = _options.Linger;
-            NetMqRuntime.ApplyLinkOptions(socket, _options.HeartbeatInterval, _options.HeartbeatTimeout);
-            var endpoints = new List<string>();
-            foreach (var endpoint in _options.Bind)
-            {
-                socket.Bind(endpoint);
-                endpoints.Add(socket.Options.LastEndpoint ?? endpoint);
-            }
+        socket.Options.SendHighWatermark = _options.SendHighWatermark;
+        socket.Options.Linger = _options.Linger;
+        NetMqRuntime.ApplyLinkOptions(socket, _options.HeartbeatInterval, _options.HeartbeatTimeout);
+        return socket;
+    }
 
-            foreach (var endpoint in _options.Connect)
-            {
-                socket.Connect(endpoint);
-            }
-
-            bound = endpoints;
-            return socket;
-        }
-        catch
+    private List<string> AttachEndpoints(XPublisherSocket socket)
+    {
+        var bound = new List<string>();
+        foreach (var endpoint in _options.Bind)
         {
-            socket.Dispose();
-            throw;
+            socket.Bind(endpoint);
+            bound.Add(socket.Options.LastEndpoint ?? endpoint);
         }
+
+        foreach (var endpoint in _options.Connect)
+        {
+            socket.Connect(endpoint);
+        }
+
+        return bound;
     }
 
     private NetMQMonitor StartMonitor(XPublisherSocket socket)

@@ -1,0 +1,51 @@
+using System.CommandLine;
+
+namespace Telemetry.Cli;
+
+/// <summary>Options shared by several commands, built fresh for each command (an option belongs to one parent).</summary>
+internal static class CliOptions
+{
+    public static Option<string[]> Connect(string description) => new("--connect")
+    {
+        Description = description + " Repeat for several.",
+        HelpName = "ENDPOINT",
+    };
+
+    public static Option<string[]> Bind(string description) => new("--bind")
+    {
+        Description = description + " Repeat for several.",
+        HelpName = "ENDPOINT",
+    };
+
+    public static Option<string[]> Prefix() => new("--prefix")
+    {
+        Description = "Topic prefix to subscribe to; repeat for several. Default: \"\" (every topic).",
+        HelpName = "PREFIX",
+        DefaultValueFactory = _ => [string.Empty],
+    };
+
+    /// <summary>Makes <paramref name="command"/> fail to parse unless at least one endpoint is given.</summary>
+    public static void RequireEndpoint(Command command, Option<string[]> connect, Option<string[]>? bind = null)
+    {
+        command.Validators.Add(result =>
+        {
+            int count = (result.GetValue(connect)?.Length ?? 0) + (bind is null ? 0 : result.GetValue(bind)?.Length ?? 0);
+            if (count == 0)
+            {
+                result.AddError(bind is null ? "Give at least one --connect endpoint." : "Give at least one --connect or --bind endpoint.");
+            }
+        });
+    }
+
+    /// <summary>Makes <paramref name="command"/> fail to parse when <paramref name="option"/> is given a value below <paramref name="minimum"/>.</summary>
+    public static void RequireAtLeast<T>(Command command, Option<T> option, T minimum) where T : struct, IComparable<T>
+    {
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(option) is not null && result.GetValue(option).CompareTo(minimum) < 0)
+            {
+                result.AddError($"{option.Name} must be at least {minimum}.");
+            }
+        });
+    }
+}

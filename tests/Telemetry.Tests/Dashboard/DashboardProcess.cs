@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Telemetry.Tests.Infrastructure;
+
+namespace Telemetry.Tests.Dashboard;
+
+/// <summary>The dashboard as a real process on a free port, started with the given flags and killed on dispose.</summary>
+internal sealed partial class DashboardProcess : IAsyncDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly ChildProcess _process;
+
+    private DashboardProcess(ChildProcess process, int port)
+    {
+        _process = process;
+        Url = $"http://localhost:{port}/";
+    }
+
+    public string Url { get; }
+
+    public string Describe() => _process.Describe();
+
+    /// <summary>Starts the dashboard and waits until it serves <c>/metrics</c> and has received ticks.</summary>
+    public static async Task<DashboardProcess> StartAsync(params string[] args)
+    {
+        int port = FreePort.Next();
+        var dashboard = new DashboardProcess(ChildProcess.StartDotnet(RepoPaths.Program("dashboard", "Telemetry.Dashboard"), ["--port", port.ToString(CultureInfo.InvariantCulture), .. args]), port);
+        try
+        {
+            await Eventually.Until(
+                () => !dashboard._process.HasExited && dashboard.TryMetric("telemetry_dashboard_records_total{kind=\"tick\"}") > 0,
+                timeoutMs: 30_000,
+                because: "the dashboard should serve /metrics and receive ticks\n" + dashboard.Describe());
+        }
+        catch
+        {
+            await dashboard.DisposeAsync();
+            throw;
+        }
+
+        return dashboard;
+    }
+
+    public async Task<string> MetricsAsync() => await Http.GetStringAsync(Url + "metrics");
+
+    /// <summary>The value of one sample line of <c>/metrics</c>, e.g. <c>telemetry_dashboard_topics</c>; -1 when absent.</summary>
+    public static double Metric(string metrics, string sample)
+    {
+        foreach (var line in metrics.Split('\n'))
+        {
+            if (line.StartsWith(sample + " ", StringComparison.Ordinal))
+            {
+                return double.Parse(line[(sample.Length + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return -1;
+    }
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    private double TryMetric(string sample)
+    {
+        try
+        {
+            return Metric(MetricsAsync().GetAwaiter().GetResult(), sample);
+        }
+        catch (HttpRequestException)
+        {
+            return -1;
+        }
+        catch (TaskCanceledException)
+        {
+            return -1;
+        }
+    }
+}
