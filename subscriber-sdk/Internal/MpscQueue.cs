@@ -74,6 +74,47 @@ internal sealed class MpscQueue<T>
         }
     }
 
+    /// <summary>
+    /// Claims up to <paramref name="max"/> consecutive slots with one CAS; fill each with
+    /// <see cref="Publish"/>. The consumer frees slots in order, so if the last claimed slot is free
+    /// every one before it is too.
+    /// </summary>
+    /// <returns>How many slots were claimed (0 when the queue is full), starting at <paramref name="start"/>.</returns>
+    public int TryReserve(int max, out long start)
+    {
+        while (true)
+        {
+            start = Volatile.Read(ref _enqueuePosition.Value);
+            long free = _slots.Length - (start - Volatile.Read(ref _dequeuePosition.Value));
+            int count = (int)Math.Min(max, free);
+            if (count <= 0)
+            {
+                return 0;
+            }
+
+            long last = start + count - 1;
+            if (Volatile.Read(ref _slots[last & _mask].Sequence) != last)
+            {
+                // The consumer has not released that slot yet (its position moved, the slot did not): retry.
+                Thread.SpinWait(1);
+                continue;
+            }
+
+            if (Interlocked.CompareExchange(ref _enqueuePosition.Value, start + count, start) == start)
+            {
+                return count;
+            }
+        }
+    }
+
+    /// <summary>Fills a slot claimed by <see cref="TryReserve"/> and hands it to the consumer.</summary>
+    public void Publish(long position, in T item)
+    {
+        ref Slot slot = ref _slots[position & _mask];
+        slot.Item = item;
+        Volatile.Write(ref slot.Sequence, position + 1);
+    }
+
     /// <summary>Moves up to <c>destination.Length</c> items into <paramref name="destination"/>; consumer thread only.</summary>
     public int DrainTo(Span<T> destination)
     {

@@ -110,6 +110,48 @@ public sealed partial class TelemetryPublisher<T> : IAsyncDisposable, IDisposabl
         return true;
     }
 
+    /// <summary>
+    /// Queues a run of records for one topic with a single reservation in the queue: the cheapest way
+    /// to publish a burst.
+    /// </summary>
+    /// <returns>How many records were queued: all of them, unless the mode is <see cref="QueueFullMode.DropNewest"/> and the queue filled up.</returns>
+    /// <exception cref="ObjectDisposedException">The publisher is stopping.</exception>
+    public int Publish(PublisherTopic topic, ReadOnlySpan<T> records)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        if (!ReferenceEquals(topic.Owner, this))
+        {
+            throw new ArgumentException("The topic handle belongs to another publisher.", nameof(topic));
+        }
+
+        int queued = 0;
+        var spinner = default(SpinWait);
+        while (queued < records.Length)
+        {
+            ObjectDisposedException.ThrowIf(_stopping, this);
+            int count = _queue.TryReserve(records.Length - queued, out long start);
+            for (int i = 0; i < count; i++)
+            {
+                _queue.Publish(start + i, new QueuedRecord(topic, records[queued + i]));
+            }
+
+            queued += count;
+            WakeSender();
+            if (count == 0)
+            {
+                if (_options.QueueFullMode == QueueFullMode.DropNewest)
+                {
+                    Interlocked.Add(ref _droppedQueueFull, records.Length - queued);
+                    return queued;
+                }
+
+                spinner.SpinOnce(sleep1Threshold: 30);
+            }
+        }
+
+        return queued;
+    }
+
     /// <summary>Queues one record for the topic named <paramref name="topic"/> (a dictionary lookup; prefer the handle overload on hot paths).</summary>
     /// <returns>False if the record was dropped because the queue was full.</returns>
     public bool Publish(string topic, in T record) => Publish(Topic(topic), record);

@@ -61,15 +61,8 @@ public readonly record struct Tick(
     /// <inheritdoc />
     public static void Write(ref MessagePackWriter writer, in Tick record)
     {
-        writer.WriteArrayHeader(FieldCount);
-        writer.Write(record.ExchangeTimeNs);
-        writer.Write(record.Price);
-        writer.Write(record.Bid);
-        writer.Write(record.Ask);
-        writer.Write(record.Size);
-        writer.Write(record.PriceScale);
-        writer.Write(record.SizeScale);
-        writer.Write((uint)record.Flags);
+        // Same bytes as the writer's own Write calls would produce, in one span (TickWire).
+        writer.Advance(TickWire.Write(writer.GetSpan(TickWire.MaxSize), record));
     }
 
     /// <inheritdoc />
