@@ -12,7 +12,7 @@ internal sealed class TelemetryScenarios(E2eSettings settings, Launcher launcher
         var result = new ScenarioResult(name, description);
         using var run = new ScenarioRun(name, settings);
         string origin = FreePort.Endpoint(FreePort.Next());
-        string endpoint = viaRelay ? FreePort.Endpoint(FreePort.WithSnapshotPort()) : origin;
+        string endpoint = viaRelay ? FreePort.Endpoint(FreePort.Next()) : origin;
         run.Add(launcher.Worker("publisher", "pub", "--bind", origin, "--rate", "0", "--wait-subs", Count(viaRelay ? 1 : subscribers)));
         if (viaRelay)
         {

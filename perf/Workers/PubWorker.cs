@@ -60,6 +60,7 @@ internal static class PubWorker
     private static void Publish(TelemetryPublisher<Tick> publisher, PublisherTopic[] topics, int[] sequence, double rate, CancellationToken stop)
     {
         var pacer = rate > 0 ? new Pacer(rate) : null;
+        var burst = new Tick[Slice];
         int mask = sequence.Length - 1;
         long n = 0;
         while (!stop.IsCancellationRequested)
@@ -67,14 +68,33 @@ internal static class PubWorker
             // Paced at a low rate, one record per clock read, so each carries its own send time.
             int count = pacer?.WaitForDue(rate >= 100_000 ? Slice : 1) ?? Slice;
             long sentNs = SharedClock.NowNs();
-            for (int i = 0; i < count; i++, n++)
+            if (topics.Length == 1)
             {
-                long price = 1_000_000 + (n & 1023);
-                publisher.Publish(topics[sequence[n & mask]], new Tick(sentNs, price, price - 1, price + 1, 100 + (n & 15), 4, 0, TickFlags.Trade));
+                // One topic: the burst overload, one queue reservation per slice, as an application would.
+                for (int i = 0; i < count; i++)
+                {
+                    burst[i] = NextTick(sentNs, n + i);
+                }
+
+                publisher.Publish(topics[0], burst.AsSpan(0, count));
+                n += count;
+            }
+            else
+            {
+                for (int i = 0; i < count; i++, n++)
+                {
+                    publisher.Publish(topics[sequence[n & mask]], NextTick(sentNs, n));
+                }
             }
 
             pacer?.Sent(count);
         }
+    }
+
+    private static Tick NextTick(long sentNs, long n)
+    {
+        long price = 1_000_000 + (n & 1023);
+        return new Tick(sentNs, price, price - 1, price + 1, 100 + (n & 15), 4, 0, TickFlags.Trade);
     }
 
     private static void Report(TelemetryPublisher<Tick> publisher, Stopwatch clock)
