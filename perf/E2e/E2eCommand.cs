@@ -20,11 +20,11 @@ internal static class E2eCommand
         var peers = new PeerScenarios(settings, launcher);
         var scenarios = new (string Name, Func<Task<ScenarioResult>> Run)[]
         {
-            ("pubsub", () => telemetry.FlatOutAsync("pubsub", "publisher -> subscriber, one topic, flat out; every tick decoded and handed to the application", 1, viaRelay: false)),
+            ("pubsub", () => telemetry.FlatOutAsync("pubsub", "publisher -> subscriber, one topic, flat out; every tick decoded and handed to the application (flat out, latency is time spent in full queues)", 1, viaRelay: false)),
             ("libzmq_pubsub", () => peers.LibzmqAsync("libzmq_pubsub", "libzmq PUB -> SUB (C), 32-byte messages flat out", 0)),
             ("nats_pubsub", peers.NatsAsync),
-            ("relay", () => telemetry.FlatOutAsync("relay", "publisher -> relay host -> subscriber, one topic, flat out", 1, viaRelay: true)),
-            ("fanout4", () => telemetry.FlatOutAsync("fanout4", "publisher -> 4 subscriber processes, one topic, flat out; records delivered in total", 4, viaRelay: false)),
+            ("relay", () => telemetry.FlatOutAsync("relay", "publisher -> relay host -> subscriber, one topic, flat out (latency: time in full queues)", 1, viaRelay: true)),
+            ("fanout4", () => telemetry.FlatOutAsync("fanout4", "publisher -> 4 subscriber processes, one topic, flat out; records delivered in total (latency: worst subscriber, time in full queues)", 4, viaRelay: false)),
             ("latency10k", telemetry.LatencyAsync),
             ("libzmq_latency10k", () => peers.LibzmqAsync("libzmq_latency10k", "libzmq PUB -> SUB (C), 32-byte messages paced at 10,000/s; one-way latency, CO-corrected", 10_000)),
             ("zipf1000", telemetry.ZipfAsync),

@@ -14,6 +14,7 @@ internal static class ResultWriter
         ["machine"] = info.Machine,
         ["load_average_before"] = info.LoadBefore,
         ["load_average_after"] = info.LoadAfter,
+        ["machine_busy"] = info.Loaded,
         ["quick"] = info.Quick,
         ["command"] = info.Command,
         ["scenarios"] = new JsonArray([.. results.Select(r => (JsonNode)r.ToJson())]),
@@ -24,6 +25,11 @@ internal static class ResultWriter
     {
         var md = new StringBuilder();
         md.AppendLine(Invariant($"Run {info.StartedUtc:yyyy-MM-dd HH:mm} UTC on {info.Machine}; load average {info.LoadBefore} before, {info.LoadAfter} after{(info.Quick ? "; --quick windows" : "")}."));
+        if (info.Loaded)
+        {
+            md.AppendLine();
+            md.AppendLine(Invariant($"**The machine was busy with other work (load average above its {Environment.ProcessorCount} cores): every figure below is pessimistic.**"));
+        }
         md.AppendLine();
         md.AppendLine("| scenario | records/s | messages/s | mean batch | p50 µs | p99 µs | p99.9 µs | max µs | missing | CPU s in window (per process) | peak RSS MB (per process) |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
@@ -98,4 +104,9 @@ internal static class ResultWriter
 internal sealed record RunInfo(DateTime StartedUtc, string Machine, string LoadBefore, bool Quick, string Command)
 {
     public string LoadAfter { get; set; } = "unknown";
+
+    /// <summary>True when the 1-minute load average before or after the run exceeded the core count.</summary>
+    public bool Loaded => new[] { LoadBefore, LoadAfter }.Any(load =>
+        double.TryParse(load.Split(' ')[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double oneMinute)
+        && oneMinute > Environment.ProcessorCount);
 }
