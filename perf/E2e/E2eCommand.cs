@@ -34,9 +34,11 @@ internal static class E2eCommand
         var info = new RunInfo(DateTime.UtcNow, $"{Environment.ProcessorCount} cores, {Environment.OSVersion.VersionString}", ProcStat.LoadAverage(), quick, "dotnet run --project perf -c Release -- e2e " + string.Join(' ', args));
         Console.WriteLine($"perf e2e: {scenarios.Length} scenarios, {(quick ? "quick" : "full")} windows ({settings.Seconds} s, latency {settings.LatencySeconds} s, warm-up {settings.WarmupSeconds} s); load average {info.LoadBefore}");
         var results = new List<ScenarioResult>();
+        var total = System.Diagnostics.Stopwatch.StartNew();
         foreach (var (name, run) in scenarios.Where(s => only is null || only.Contains(s.Name)))
         {
             Console.WriteLine($"== {name}");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             ScenarioResult result;
             try
             {
@@ -51,6 +53,7 @@ internal static class E2eCommand
             Console.WriteLine(result.Status == "ok"
                 ? $"   {result.RecordsPerSecond:N0} records/s, {result.MessagesPerSecond:N0} messages/s, p50 {result.P50Us} µs, p99 {result.P99Us} µs, missing {result.Missing:N0}"
                 : $"   {result.Status}: {result.Reason}");
+            Console.WriteLine($"   ({clock.Elapsed.TotalSeconds:F0} s)");
         }
 
         info.LoadAfter = ProcStat.LoadAverage();
@@ -60,7 +63,7 @@ internal static class E2eCommand
         Console.WriteLine(markdown);
         await ResultWriter.WriteAsync(jsonPath, ResultWriter.Indented(ResultWriter.Json(info, results, verdicts)));
         await ResultWriter.WriteAsync(markdownPath, markdown);
-        Console.WriteLine($"wrote {Path.GetFullPath(jsonPath)} and {Path.GetFullPath(markdownPath)}");
+        Console.WriteLine($"wrote {Path.GetFullPath(jsonPath)} and {Path.GetFullPath(markdownPath)} after {total.Elapsed.TotalSeconds:F0} s");
         return results.Any(r => r.Status == "failed") ? 1 : 0;
     }
 
