@@ -12,6 +12,7 @@ namespace Telemetry.Perf.Soak;
 internal static class SoakRun
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private static readonly HashSet<int> HandedOut = [];
 
     public static async Task<int> RunAsync(SoakSettings settings, string configuration)
     {
@@ -110,10 +111,30 @@ internal static class SoakRun
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// A free loopback port below the ephemeral range, so no outgoing connection (the relay and the
+    /// subscriber reconnect while their upstream starts) can take it between this check and the bind.
+    /// </summary>
     private static int FreePort()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        for (int attempt = 0; attempt < 1000; attempt++)
+        {
+            int port = Random.Shared.Next(10_000, 30_000);
+            if (HandedOut.Add(port))
+            {
+                try
+                {
+                    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                    listener.Start();
+                    return port;
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    // taken; try another
+                }
+            }
+        }
+
+        throw new InvalidOperationException("no free port below the ephemeral range");
     }
 }
