@@ -32,11 +32,13 @@ internal sealed class SoakReport(SoakSettings settings, IReadOnlyList<SoakSample
             md.AppendLine();
         }
 
-        md.AppendLine("| process | RSS at end of warm-up | min after | max after | last | spread | flat (<= " + settings.Tolerance.ToString("P0", inv) + ") |");
-        md.AppendLine("|---|---|---|---|---|---|---|");
+        md.AppendLine("Spread = max/min - 1 of every sample after warm-up (the verdict: a spike counts). Drift = median of the last three samples against the first three: a leak shows there, a passing spike does not.");
+        md.AppendLine();
+        md.AppendLine("| process | RSS at end of warm-up | min after | max after | last | spread | drift | flat (spread <= " + settings.Tolerance.ToString("P0", inv) + ") |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var v in Verdicts)
         {
-            md.AppendLine(inv, $"| {v.Process} | {Mb(v.Baseline)} | {Mb(v.Min)} | {Mb(v.Max)} | {Mb(v.Last)} | {v.Spread:P1} | {(v.Flat ? "yes" : "no")} |");
+            md.AppendLine(inv, $"| {v.Process} | {Mb(v.Baseline)} | {Mb(v.Min)} | {Mb(v.Max)} | {Mb(v.Last)} | {v.Spread:P1} | {v.Drift:+0.0%;-0.0%} | {(v.Flat ? "yes" : "no")} |");
         }
 
         md.AppendLine();
@@ -65,8 +67,15 @@ internal sealed class SoakReport(SoakSettings settings, IReadOnlyList<SoakSample
 
         long min = after.Min(), max = after.Max();
         double spread = (double)(max - min) / min;
-        return new Verdict(process, after[0], min, max, after[^1], spread, spread <= settings.Tolerance);
+        double drift = (double)Median(after.TakeLast(3)) / Median(after.Take(3)) - 1;
+        return new Verdict(process, after[0], min, max, after[^1], spread, drift, spread <= settings.Tolerance);
     }
 
-    private sealed record Verdict(string Process, long Baseline, long Min, long Max, long Last, double Spread, bool Flat);
+    private static long Median(IEnumerable<long> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+
+    private sealed record Verdict(string Process, long Baseline, long Min, long Max, long Last, double Spread, double Drift, bool Flat);
 }
