@@ -7,6 +7,18 @@ internal readonly record struct SequenceRange(ulong First, ulong Last)
 
     public override string ToString() => $"{First}..{Last}";
 
+    /// <summary>Every number of the range, in order.</summary>
+    public List<ulong> ToList()
+    {
+        var list = new List<ulong>();
+        for (ulong s = First; s <= Last; s++)
+        {
+            list.Add(s);
+        }
+
+        return list;
+    }
+
     /// <summary>Consecutive numbers folded into ranges, in the order given (a step back starts a new range).</summary>
     public static List<SequenceRange> Runs(IEnumerable<ulong> sequences)
     {
