@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using Telemetry.Perf;
 using Telemetry.Perf.E2e;
+using Telemetry.Perf.Soak;
 using Telemetry.Perf.Workers;
 
 // perf micro [BenchmarkDotNet args]  microbenchmarks (codec, batching, dispatch), e.g. --filter '*'
@@ -8,6 +9,8 @@ using Telemetry.Perf.Workers;
 // perf worker ROLE ...               a party of the suite (started by e2e)
 // perf pubsub|relay [--seconds N] [--symbols N]  publisher host -> (relay ->) in-process subscriber
 // perf alloc [--records N]           bytes allocated per record in steady state, in one process
+// perf soak [--minutes N] [--rate N] [--symbols N] [--warmup-seconds N] [--sample-seconds N] [--out DIR]:
+//   publisher host -> relay -> subscriber as three processes at a fixed rate, RSS of each sampled.
 #if DEBUG
 const string configuration = "Debug";
 if (args.FirstOrDefault() is "e2e" or "micro" or "pubsub" or "relay")
@@ -28,6 +31,18 @@ return command switch
     "pubsub" => await PubSubThroughput.RunAsync(Arg("--seconds", 10), Arg("--symbols", 1), configuration, viaRelay: false),
     "relay" => await PubSubThroughput.RunAsync(Arg("--seconds", 10), Arg("--symbols", 1), configuration, viaRelay: true),
     "alloc" => await SteadyStateAllocations.RunAsync(Arg("--records", 1_000_000)),
+    "soak" => await SoakRun.RunAsync(
+        new SoakSettings
+        {
+            Minutes = Arg("--minutes", 10),
+            Rate = Arg("--rate", 1_000_000),
+            Symbols = Arg("--symbols", 50),
+            WarmupSeconds = Arg("--warmup-seconds", 60),
+            SampleSeconds = Arg("--sample-seconds", 10),
+            OutputDirectory = StringArg("--out", "soak-results"),
+        },
+        configuration),
+    "soak-subscriber" => await SoakSubscriber.RunAsync(StringArg("--connect", "tcp://127.0.0.1:5560")),
     _ => Usage(),
 };
 
@@ -43,6 +58,12 @@ int Arg(string name, int fallback)
     return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out int value) ? value : fallback;
 }
 
+string StringArg(string name, string fallback)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
 static int Usage()
 {
     Console.Error.WriteLine("""
@@ -50,6 +71,7 @@ static int Usage()
                perf e2e [--quick] [--json PATH] [--markdown PATH] [--only a,b]
                perf worker pub|sub|nats-pub|nats-sub ... (started by e2e)
                perf pubsub|relay [--seconds N] [--symbols N] | perf alloc [--records N]
+               perf soak [--minutes N] [--rate N] [--symbols N] [--warmup-seconds N] [--sample-seconds N] [--out DIR]
         """);
     return 2;
 }
