@@ -69,17 +69,20 @@ internal sealed partial class Forwarder : IDisposable
         _ = _downMonitor.StartAsync();
 
         var bound = new List<string>();
-        foreach (var endpoint in options.Bind)
+        foreach (var endpoint in options.Bind.Where(e => !IsPgm(e)))
         {
             _down.Bind(endpoint);
             bound.Add(_down.Options.LastEndpoint ?? endpoint);
         }
 
+        bound.AddRange(OpenPgmOutputs());
         BoundEndpoints = bound;
-        foreach (var endpoint in options.Upstream)
+        foreach (var endpoint in options.Upstream.Where(e => !IsPgm(e)))
         {
             _up.Connect(endpoint);
         }
+
+        OpenPgmInputs();
 
         SetUpSnapshots();
         _up.ReceiveReady += (_, _) => ForwardBatches();
@@ -116,6 +119,7 @@ internal sealed partial class Forwarder : IDisposable
         _downMonitor.Dispose();
         _poller.Dispose();
         DisposeSnapshots();
+        ClosePgm();
         _up.Dispose();
         _down.Dispose();
     }
@@ -151,12 +155,15 @@ internal sealed partial class Forwarder : IDisposable
             Counters.UpBytes += size;
             Counters.UpRecords += envelope.Count;
             OnBatch(_topic.Slice(), _body.SliceAsMemory(), envelope);
+            WritePgm(_topic.Slice(), _body.Slice());
             _down.Send(ref _topic, more: true);
             _down.Send(ref _body, more: false);
             Counters.DownMessages++;
             Counters.DownBytes += size;
             Counters.DownRecords += envelope.Count;
         }
+
+        FlushPgm();
     }
 
     private void ForwardSubscriptions()
