@@ -1,28 +1,60 @@
+using BenchmarkDotNet.Running;
 using Telemetry.Perf;
+using Telemetry.Perf.E2e;
+using Telemetry.Perf.Soak;
+using Telemetry.Perf.Workers;
 
-// perf pubsub [--seconds N] [--symbols N]: end-to-end throughput, publisher host -> subscriber.
-// perf relay [--seconds N] [--symbols N]: the same through a relay process.
-// perf alloc [--records N]: bytes allocated per record in steady state, publisher and subscriber.
-// perf pgm-send|pgm-recv --endpoint epgm://... [--messages N] [--size B] [--rate kbit/s]: raw epgm transport, one end per process.
-string command = args.Length > 0 ? args[0] : "pubsub";
-int seconds = Arg("--seconds", 10);
-int symbols = Arg("--symbols", 1);
+// perf micro [BenchmarkDotNet args]  microbenchmarks (codec, batching, dispatch), e.g. --filter '*'
+// perf e2e [--quick] [--json PATH] [--markdown PATH] [--only a,b]  the end-to-end suite, one process per party
+// perf worker ROLE ...               a party of the suite (started by e2e)
+// perf pubsub|relay [--seconds N] [--symbols N]  publisher host -> (relay ->) in-process subscriber
+// perf alloc [--records N]           bytes allocated per record in steady state, in one process
+// perf soak [--minutes N] [--rate N] [--symbols N] [--warmup-seconds N] [--sample-seconds N] [--out DIR]:
+//   publisher host -> relay -> subscriber as three processes at a fixed rate, RSS of each sampled.
+// perf pgm-send|pgm-recv --endpoint epgm://... [--messages N] [--size B] [--rate kbit/s] [--recovery-ms N]:
+//   raw epgm transport, one end per process (perf/pgm/run.sh puts each in its own namespace).
 #if DEBUG
 const string configuration = "Debug";
-Console.Error.WriteLine("warning: Debug build; run with -c Release for figures worth quoting");
+if (args.FirstOrDefault() is "e2e" or "micro" or "pubsub" or "relay")
+{
+    Console.Error.WriteLine("warning: Debug build; run with -c Release for figures worth quoting");
+}
 #else
 const string configuration = "Release";
 #endif
 
+string command = args.Length > 0 ? args[0] : "help";
+var rest = args.Skip(1).ToArray();
 return command switch
 {
-    "pubsub" => await PubSubThroughput.RunAsync(seconds, symbols, configuration, viaRelay: false),
-    "relay" => await PubSubThroughput.RunAsync(seconds, symbols, configuration, viaRelay: true),
+    "micro" => RunMicro(rest),
+    "e2e" => await E2eCommand.RunAsync(rest, configuration),
+    "worker" => await WorkerCommand.RunAsync(rest),
+    "pubsub" => await PubSubThroughput.RunAsync(Arg("--seconds", 10), Arg("--symbols", 1), configuration, viaRelay: false),
+    "relay" => await PubSubThroughput.RunAsync(Arg("--seconds", 10), Arg("--symbols", 1), configuration, viaRelay: true),
     "alloc" => await SteadyStateAllocations.RunAsync(Arg("--records", 1_000_000)),
-    "pgm-send" => PgmThroughput.Send(Text("--endpoint"), Arg("--messages", 1_000_000), Arg("--size", 100), Arg("--rate", 100_000), Arg("--recovery-ms", 3_000)),
-    "pgm-recv" => PgmThroughput.Receive(Text("--endpoint"), Arg("--messages", 1_000_000), Arg("--timeout", 60), Arg("--rate", 100_000), Arg("--recovery-ms", 3_000)),
+    "soak" => await SoakRun.RunAsync(
+        new SoakSettings
+        {
+            Minutes = Arg("--minutes", 10),
+            Rate = Arg("--rate", 1_000_000),
+            Symbols = Arg("--symbols", 50),
+            WarmupSeconds = Arg("--warmup-seconds", 60),
+            SampleSeconds = Arg("--sample-seconds", 10),
+            OutputDirectory = StringArg("--out", "soak-results"),
+        },
+        configuration),
+    "soak-subscriber" => await SoakSubscriber.RunAsync(StringArg("--connect", "tcp://127.0.0.1:5560")),
+    "pgm-send" => PgmThroughput.Send(StringArg("--endpoint", ""), Arg("--messages", 1_000_000), Arg("--size", 100), Arg("--rate", 100_000), Arg("--recovery-ms", 3_000)),
+    "pgm-recv" => PgmThroughput.Receive(StringArg("--endpoint", ""), Arg("--messages", 1_000_000), Arg("--timeout", 60), Arg("--rate", 100_000), Arg("--recovery-ms", 3_000)),
     _ => Usage(),
 };
+
+static int RunMicro(string[] benchmarkArgs)
+{
+    var summaries = BenchmarkSwitcher.FromAssembly(typeof(Telemetry.Perf.Micro.BenchConfig).Assembly).Run(benchmarkArgs, new Telemetry.Perf.Micro.BenchConfig());
+    return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
+}
 
 int Arg(string name, int fallback)
 {
@@ -30,14 +62,21 @@ int Arg(string name, int fallback)
     return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out int value) ? value : fallback;
 }
 
-string Text(string name)
+string StringArg(string name, string fallback)
 {
     int i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{name} is required");
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 }
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: perf pubsub|relay [--seconds N] [--symbols N] | perf alloc [--records N] | perf pgm-send|pgm-recv --endpoint epgm://... [--messages N] [--size B] [--rate kbit/s] [--recovery-ms N]");
+    Console.Error.WriteLine("""
+        usage: perf micro [--filter PATTERN]...        BenchmarkDotNet microbenchmarks (MemoryDiagnoser)
+               perf e2e [--quick] [--json PATH] [--markdown PATH] [--only a,b]
+               perf worker pub|sub|nats-pub|nats-sub ... (started by e2e)
+               perf pubsub|relay [--seconds N] [--symbols N] | perf alloc [--records N]
+               perf soak [--minutes N] [--rate N] [--symbols N] [--warmup-seconds N] [--sample-seconds N] [--out DIR]
+               perf pgm-send|pgm-recv --endpoint epgm://IFACE;GROUP:PORT [--messages N] [--size B] [--rate KBPS] [--recovery-ms N]
+        """);
     return 2;
 }
