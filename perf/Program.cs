@@ -11,6 +11,8 @@ using Telemetry.Perf.Workers;
 // perf alloc [--records N]           bytes allocated per record in steady state, in one process
 // perf soak [--minutes N] [--rate N] [--symbols N] [--warmup-seconds N] [--sample-seconds N] [--out DIR]:
 //   publisher host -> relay -> subscriber as three processes at a fixed rate, RSS of each sampled.
+// perf pgm-send|pgm-recv --endpoint epgm://... [--messages N] [--size B] [--rate kbit/s] [--recovery-ms N]:
+//   raw epgm transport, one end per process (perf/pgm/run.sh puts each in its own namespace).
 #if DEBUG
 const string configuration = "Debug";
 if (args.FirstOrDefault() is "e2e" or "micro" or "pubsub" or "relay")
@@ -43,6 +45,8 @@ return command switch
         },
         configuration),
     "soak-subscriber" => await SoakSubscriber.RunAsync(StringArg("--connect", "tcp://127.0.0.1:5560")),
+    "pgm-send" => PgmThroughput.Send(StringArg("--endpoint", ""), Arg("--messages", 1_000_000), Arg("--size", 100), Arg("--rate", 100_000), Arg("--recovery-ms", 3_000)),
+    "pgm-recv" => PgmThroughput.Receive(StringArg("--endpoint", ""), Arg("--messages", 1_000_000), Arg("--timeout", 60), Arg("--rate", 100_000), Arg("--recovery-ms", 3_000)),
     _ => Usage(),
 };
 
@@ -72,6 +76,7 @@ static int Usage()
                perf worker pub|sub|nats-pub|nats-sub ... (started by e2e)
                perf pubsub|relay [--seconds N] [--symbols N] | perf alloc [--records N]
                perf soak [--minutes N] [--rate N] [--symbols N] [--warmup-seconds N] [--sample-seconds N] [--out DIR]
+               perf pgm-send|pgm-recv --endpoint epgm://IFACE;GROUP:PORT [--messages N] [--size B] [--rate KBPS] [--recovery-ms N]
         """);
     return 2;
 }

@@ -8,7 +8,9 @@ internal static class CommandLine
     public const string Usage = """
         Usage: publisher [--bind EP]... [--connect EP]... [--snapshot-bind EP]... [--symbols N] [--rate N] [--name NAME]
                          [--exchange CODE] [--metrics-port N] [--queue-full block|dropnewest]
-          --bind EP          endpoint to bind (repeatable), e.g. tcp://127.0.0.1:5556
+                         [--pgm-rate KBPS] [--pgm-recovery HH:MM:SS.fff]
+          --bind EP          endpoint to bind (repeatable), e.g. tcp://127.0.0.1:5556 or, multicast
+                             (PGM, as libzmq's epgm), "epgm://10.231.0.1;239.192.7.1:5600"
           --connect EP       endpoint to connect to (repeatable), e.g. a relay or sink
           --snapshot-bind EP late-join snapshot service (repeatable; default: each --bind's port + 1)
           --symbols N        number of simulated symbols (default 50)
@@ -17,6 +19,8 @@ internal static class CommandLine
           --exchange CODE    topic exchange code: md.<CODE>.<SYMBOL> (default SIM)
           --metrics-port N   Prometheus /metrics port, 0 = off (default 9101)
           --queue-full MODE  block (default) or dropnewest when the send queue is full
+          --pgm-rate KBPS    epgm send rate in kbit/s, headers and repairs included (default 100000)
+          --pgm-recovery T   epgm repair history, e.g. 00:00:03 (default 3 s)
         Any setting can also come from appsettings.json or environment variables such as
         Telemetry__Publisher__MaxBatchRecords=256. With no --bind or --connect anywhere, it binds
         tcp://127.0.0.1:5556.
@@ -31,6 +35,8 @@ internal static class CommandLine
             ["--name"] = "Telemetry:Publisher:Name",
             ["--metrics-port"] = "Metrics:Port",
             ["--queue-full"] = "Telemetry:Publisher:QueueFullMode",
+            ["--pgm-rate"] = "Telemetry:Publisher:Pgm:RateKbps",
+            ["--pgm-recovery"] = "Telemetry:Publisher:Pgm:RecoveryInterval",
         },
         new Dictionary<string, string>(StringComparer.Ordinal)
         {

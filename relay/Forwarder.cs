@@ -73,17 +73,20 @@ internal sealed partial class Forwarder : IDisposable
         _upMonitor.AttachToPoller(_poller);
         _downMonitor.AttachToPoller(_poller);
         var bound = new List<string>();
-        foreach (var endpoint in options.Bind)
+        foreach (var endpoint in options.Bind.Where(e => !IsPgm(e)))
         {
             _down.Bind(endpoint);
             bound.Add(_down.Options.LastEndpoint ?? endpoint);
         }
 
+        bound.AddRange(OpenPgmOutputs());
         BoundEndpoints = bound;
-        foreach (var endpoint in options.Upstream)
+        foreach (var endpoint in options.Upstream.Where(e => !IsPgm(e)))
         {
             _up.Connect(endpoint);
         }
+
+        OpenPgmInputs();
 
         SetUpSnapshots();
         AddSnapshotSockets(_poller);
@@ -115,6 +118,7 @@ internal sealed partial class Forwarder : IDisposable
         _downMonitor.Dispose();
         _poller.Dispose();
         DisposeSnapshots();
+        ClosePgm();
         _up.Dispose();
         _down.Dispose();
     }
@@ -150,12 +154,15 @@ internal sealed partial class Forwarder : IDisposable
             Counters.UpBytes += size;
             Counters.UpRecords += envelope.Count;
             OnBatch(_topic.Slice(), _body.SliceAsMemory(), envelope);
+            WritePgm(_topic.Slice(), _body.Slice());
             _down.Send(ref _topic, more: true);
             _down.Send(ref _body, more: false);
             Counters.DownMessages++;
             Counters.DownBytes += size;
             Counters.DownRecords += envelope.Count;
         }
+
+        FlushPgm();
     }
 
     private void ForwardSubscriptions()

@@ -13,11 +13,13 @@ const string usage = """
       --upstream-snapshot EP   upstream snapshot services to ask first (repeatable; default: each --upstream's port + 1)
       --name NAME        relay name in logs (default relay)
       --metrics-port N   Prometheus /metrics port, 0 = off (default 9102)
+      --pgm-rate KBPS    epgm:// send rate in kbit/s (default 100000); either side may be "epgm://IFACE;GROUP:PORT"
+      --pgm-recovery T   epgm:// repair history, e.g. 00:00:03 (default 3 s)
     Settings can also come from appsettings.json (section Relay) and environment variables (Relay__Upstream__0=...).
     """;
 
 var flags = new CommandLineFlags(
-    new Dictionary<string, string>(StringComparer.Ordinal) { ["--name"] = "Relay:Name", ["--metrics-port"] = "Metrics:Port" },
+    new Dictionary<string, string>(StringComparer.Ordinal) { ["--name"] = "Relay:Name", ["--metrics-port"] = "Metrics:Port", ["--pgm-rate"] = "Relay:Pgm:RateKbps", ["--pgm-recovery"] = "Relay:Pgm:RecoveryInterval" },
     new Dictionary<string, string>(StringComparer.Ordinal) { ["--upstream"] = "Relay:Upstream", ["--bind"] = "Relay:Bind", ["--snapshot-bind"] = "Relay:SnapshotBind", ["--upstream-snapshot"] = "Relay:UpstreamSnapshot" })
     .Parse(args, out var error);
 if (flags is null)

@@ -39,6 +39,9 @@ public sealed record RelayOptions
     /// <summary>How long a silent link lives before it is dropped and reconnected.</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>Rate, recovery interval and packet size of <c>epgm://</c> upstreams and downstreams.</summary>
+    public PgmOptions Pgm { get; init; } = PgmOptions.Default;
+
     /// <summary>Returns the problems with these settings.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -53,7 +56,8 @@ public sealed record RelayOptions
             problems.Add("Give at least one --bind endpoint (Relay:Bind).");
         }
 
-        problems.AddRange(Upstream.Concat(Bind).Concat(SnapshotBind).Concat(UpstreamSnapshot).Where(e => !Endpoint.IsValid(e)).Select(e => $"'{e}' is not a tcp://, inproc:// or ipc:// endpoint."));
+        problems.AddRange(Upstream.Concat(Bind).Where(e => !Endpoint.IsValidData(e)).Concat(SnapshotBind.Concat(UpstreamSnapshot).Where(e => !Endpoint.IsValid(e))).Select(e => $"'{e}' is not a tcp://, inproc://, ipc:// or epgm://<interface>;<group>:<port> endpoint."));
+        problems.AddRange(Pgm.Validate());
         if (SendHighWatermark < 1 || ReceiveHighWatermark < 1 || SubscriptionHighWatermark < 1)
         {
             problems.Add("High-water marks must be at least 1.");

@@ -7,4 +7,8 @@ internal static class Endpoint
         !string.IsNullOrWhiteSpace(endpoint)
         && (endpoint.StartsWith("tcp://", StringComparison.Ordinal) || endpoint.StartsWith("inproc://", StringComparison.Ordinal) || endpoint.StartsWith("ipc://", StringComparison.Ordinal))
         && endpoint.IndexOf("://", StringComparison.Ordinal) + 3 < endpoint.Length;
+
+    /// <summary>A data endpoint: the ZeroMQ transports above or a multicast <c>epgm://</c> group (not for snapshot services).</summary>
+    public static bool IsValidData(string? endpoint) =>
+        IsValid(endpoint) || (endpoint is not null && Transport.Pgm.PgmEndpoint.IsWellFormed(endpoint));
 }

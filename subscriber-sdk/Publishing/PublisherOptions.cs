@@ -53,6 +53,9 @@ public sealed record PublisherOptions
     /// <summary>How long disposal waits for queued messages to reach the network.</summary>
     public TimeSpan Linger { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Rate, recovery interval and packet size of <c>epgm://</c> endpoints.</summary>
+    public PgmOptions Pgm { get; init; } = PgmOptions.Default;
+
     /// <summary>Returns the problems with these settings; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -67,7 +70,8 @@ public sealed record PublisherOptions
             problems.Add("Give at least one Bind or Connect endpoint.");
         }
 
-        problems.AddRange(Bind.Concat(Connect).Concat(SnapshotBind).Where(e => !Endpoint.IsValid(e)).Select(e => $"'{e}' is not a tcp://, inproc:// or ipc:// endpoint."));
+        problems.AddRange(Bind.Concat(Connect).Where(e => !Endpoint.IsValidData(e)).Concat(SnapshotBind.Where(e => !Endpoint.IsValid(e))).Select(e => $"'{e}' is not a tcp://, inproc://, ipc:// or epgm://<interface>;<group>:<port> endpoint."));
+        problems.AddRange(Pgm.Validate());
         Check(problems, QueueCapacity is >= 2 and <= 1 << 24, "QueueCapacity must be 2 to 16,777,216.");
         Check(problems, MaxBatchRecords is >= 1 and <= 65_536, "MaxBatchRecords must be 1 to 65,536.");
         Check(problems, MaxBatchBytes is >= 256 and <= 16 << 20, "MaxBatchBytes must be 256 B to 16 MiB.");

@@ -44,6 +44,7 @@ public sealed partial class TelemetryPublisher<T>
             // The monitor before any bind or connect: a peer that connects at once must be counted.
             monitor = StartMonitor(socket, monitorPoller);
             var bound = AttachEndpoints(socket);
+            bound.AddRange(OpenPgmOutputs());
             snapshots = OpenSnapshotSocket();
             _started.SetResult(bound);
             while (true)
@@ -94,6 +95,7 @@ public sealed partial class TelemetryPublisher<T>
             monitor?.DetachFromPoller();
             monitor?.Dispose();
             snapshots?.Dispose();
+            ClosePgm();
             socket?.Dispose();
             _stopped.TrySetResult();
         }
@@ -111,13 +113,13 @@ public sealed partial class TelemetryPublisher<T>
     private List<string> AttachEndpoints(XPublisherSocket socket)
     {
         var bound = new List<string>();
-        foreach (var endpoint in _options.Bind)
+        foreach (var endpoint in _options.Bind.Where(e => !IsPgm(e)))
         {
             socket.Bind(endpoint);
             bound.Add(socket.Options.LastEndpoint ?? endpoint);
         }
 
-        foreach (var endpoint in _options.Connect)
+        foreach (var endpoint in _options.Connect.Where(e => !IsPgm(e)))
         {
             socket.Connect(endpoint);
         }
@@ -233,6 +235,7 @@ public sealed partial class TelemetryPublisher<T>
         }
 
         _roundTopics.Clear();
+        FlushPgm();
         if (System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<T>())
         {
             drained.Clear();
@@ -268,6 +271,7 @@ public sealed partial class TelemetryPublisher<T>
             EnvelopeWriter.WriteHeader(ref headerWriter, publisherUtf8, Session, topic.NextSequence, sentNs, topic.KindUtf8, count);
             headerWriter.Flush();
             SendMessage(socket, topic.NameUtf8, header.WrittenSpan, records.WrittenSpan);
+            WritePgm(topic.NameUtf8, header.WrittenSpan, records.WrittenSpan);
             topic.NextSequence += (ulong)count;
             _sent += count;
             _batches++;
@@ -295,6 +299,11 @@ public sealed partial class TelemetryPublisher<T>
 
     private bool IsWanted(PublisherTopic topic)
     {
+        if (_pgm.Count > 0)
+        {
+            return true;
+        }
+
         if (topic.WantedVersion != _subscriptions.Version)
         {
             topic.Wanted = _subscriptions.Matches(topic.NameUtf8);

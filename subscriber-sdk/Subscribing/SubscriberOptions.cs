@@ -48,6 +48,9 @@ public sealed record SubscriberOptions
     /// <summary>How long without traffic before the link is declared dead and reconnected.</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Rate, recovery interval and receive buffer of <c>epgm://</c> endpoints.</summary>
+    public PgmOptions Pgm { get; init; } = PgmOptions.Default;
+
     /// <summary>Returns the problems with these settings; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -58,7 +61,8 @@ public sealed record SubscriberOptions
         }
 
         PublisherOptions.Check(problems, !Snapshot || ResolveSnapshotEndpoints().Count > 0, "Snapshot needs SnapshotEndpoints or a Connect endpoint with an explicit port.");
-        problems.AddRange(Bind.Concat(Connect).Concat(SnapshotEndpoints).Where(e => !Endpoint.IsValid(e)).Select(e => $"'{e}' is not a tcp://, inproc:// or ipc:// endpoint."));
+        problems.AddRange(Bind.Concat(Connect).Where(e => !Endpoint.IsValidData(e)).Concat(SnapshotEndpoints.Where(e => !Endpoint.IsValid(e))).Select(e => $"'{e}' is not a tcp://, inproc://, ipc:// or epgm://<interface>;<group>:<port> endpoint."));
+        problems.AddRange(Pgm.Validate());
         PublisherOptions.Check(problems, Prefixes.All(p => p is not null && System.Text.Encoding.UTF8.GetByteCount(p) <= Wire.WireFormat.MaxTopicBytes), "Prefixes must be at most 1024 UTF-8 bytes.");
         PublisherOptions.Check(problems, BufferCapacity >= 1, "BufferCapacity must be at least 1.");
         PublisherOptions.Check(problems, MaxTrackedStreams >= 1, "MaxTrackedStreams must be at least 1.");

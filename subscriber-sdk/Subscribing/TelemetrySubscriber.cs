@@ -56,21 +56,24 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
             }
 
             var bound = new List<string>();
-            foreach (var endpoint in options.Bind)
+            foreach (var endpoint in options.Bind.Where(e => !IsPgm(e)))
             {
                 _socket.Bind(endpoint);
                 bound.Add(_socket.Options.LastEndpoint ?? endpoint);
             }
 
-            foreach (var endpoint in options.Connect)
+            foreach (var endpoint in options.Connect.Where(e => !IsPgm(e)))
             {
                 _socket.Connect(endpoint);
             }
+
+            OpenPgmInputs(options);
 
             BoundEndpoints = bound;
         }
         catch
         {
+            ClosePgmInputs();
             _socket.Dispose();
             _commands.Dispose();
             throw;
@@ -195,6 +198,7 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
         _poller.Dispose();
         DisposeSnapshots();
         _socket.Dispose();
+        ClosePgmInputs();
         _commands.Dispose();
     }
 

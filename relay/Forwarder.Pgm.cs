@@ -1,0 +1,88 @@
+using NetMQ;
+using Telemetry.Transport.Pgm;
+
+namespace Telemetry.Relay;
+
+/// <content>
+/// epgm:// on either side of the relay. Upstream, each group is received by a <see cref="PgmInput"/>
+/// that the XSUB connects to over inproc, so it is just one more upstream. Downstream, every
+/// forwarded batch is also sent to each group; multicast receivers cannot subscribe upstream, so
+/// with an epgm downstream the relay subscribes to everything.
+/// </content>
+internal sealed partial class Forwarder
+{
+    private readonly List<PgmInput> _pgmInputs = [];
+    private readonly List<(PgmSender Sender, ApduWriter Writer)> _pgmOutputs = [];
+
+    /// <summary>Counters of the epgm:// outputs, in the order given.</summary>
+    public IReadOnlyList<PgmSenderStats> GetPgmOutputStats() => [.. _pgmOutputs.Select(o => o.Sender.GetStats())];
+
+    /// <summary>Counters of the epgm:// inputs, in the order given.</summary>
+    public IReadOnlyList<PgmReceiverStats> GetPgmInputStats() => [.. _pgmInputs.Select(i => i.GetStats())];
+
+    private static bool IsPgm(string endpoint) => PgmEndpoint.IsPgm(endpoint);
+
+    private List<string> OpenPgmOutputs()
+    {
+        var opened = new List<string>();
+        foreach (var endpoint in _options.Bind.Where(IsPgm))
+        {
+            var sender = new PgmSender(PgmEndpoint.Parse(endpoint), _options.Pgm, TimeSpan.FromSeconds(2));
+            _pgmOutputs.Add((sender, new ApduWriter(sender.MaxTsdu, tsdu => sender.Send(tsdu.Span))));
+            opened.Add(endpoint);
+        }
+
+        return opened;
+    }
+
+    private void OpenPgmInputs()
+    {
+        foreach (var endpoint in _options.Upstream.Where(IsPgm))
+        {
+            var input = new PgmInput(endpoint, _options.Pgm, _options.MaxMessageBytes, _options.ReceiveHighWatermark);
+            _pgmInputs.Add(input);
+            _up.Connect(input.Address);
+        }
+
+        if (_pgmOutputs.Count > 0)
+        {
+            // Held like a downstream subscription, so it is replayed to upstreams that reconnect.
+            _held.Add(string.Empty);
+            var msg = default(Msg);
+            msg.InitPool(1);
+            msg.Slice()[0] = 1;
+            _up.Send(ref msg, more: false);
+            msg.Close();
+        }
+    }
+
+    private void WritePgm(ReadOnlySpan<byte> topic, ReadOnlySpan<byte> body)
+    {
+        foreach (var (_, writer) in _pgmOutputs)
+        {
+            writer.WriteMessage(topic, body, default);
+        }
+    }
+
+    private void FlushPgm()
+    {
+        foreach (var (_, writer) in _pgmOutputs)
+        {
+            writer.Flush();
+        }
+    }
+
+    private void ClosePgm()
+    {
+        foreach (var input in _pgmInputs)
+        {
+            input.Dispose();
+        }
+
+        foreach (var (sender, writer) in _pgmOutputs)
+        {
+            writer.Flush();
+            sender.Dispose();
+        }
+    }
+}
