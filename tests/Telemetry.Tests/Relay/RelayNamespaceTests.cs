@@ -11,6 +11,9 @@ namespace Telemetry.Tests.Relay;
 /// </summary>
 public class RelayNamespaceTests(ITestOutputHelper output)
 {
+    // Batches the origin may count after its XPUB dropped the last subscription (see below).
+    private const long UnsubscribeRace = 4;
+
     private const int Records = 1500;
     private static readonly TimeSpan WanOneWay = TimeSpan.FromMilliseconds(75);
     private static readonly string[] Watched = ["md.SIM.AAPL", "md.SIM.MSFT"];
@@ -51,7 +54,10 @@ public class RelayNamespaceTests(ITestOutputHelper output)
         Assert.Equal(0, summary.Restarts);
 
         // The checker has gone: its unsubscriptions travel up and the origin stops sending. Once the
-        // counts stand still, the origin's batches must be exactly what the regional relay took in.
+        // counts stand still, the regional relay took in what the origin sent, except batches the
+        // origin's sender encoded after its XPUB had already dropped the last subscription (the sender
+        // learns of it on its next turn; NetMQ drops such a batch without a trace, and it never
+        // reaches the wire): a round or two, a batch per watched topic each (UnsubscribeRace).
         PrometheusText sent = null!;
         RelayCounters r = default, l = default;
         long localBefore = -1;
@@ -61,14 +67,15 @@ public class RelayNamespaceTests(ITestOutputHelper output)
                 localBefore = l.UpMessages;
                 (sent, r, l) = (await PrometheusText.ScrapeAsync(originMetrics), await regional.CountersAsync(), await local.CountersAsync());
                 return (r.SubscriptionsHeld, l.SubscriptionsHeld, sent.Get("telemetry_publisher_subscriptions")) == (0, 0, 0)
-                    && sent.Get("telemetry_publisher_batches_total") == r.UpMessages && l.UpMessages == localBefore;
+                    && sent.Get("telemetry_publisher_batches_total") - r.UpMessages is >= 0 and <= UnsubscribeRace && l.UpMessages == localBefore;
             },
             30_000,
             () => $"origin:\n{sent}\nregional: {r}\nlocal: {l}\n{regional.Describe()}\n{local.Describe()}");
 
         long batchCount = sent.Get("telemetry_publisher_batches_total"), recordCount = sent.Get("telemetry_publisher_records_total"), batchBytes = sent.Get("telemetry_publisher_bytes_total");
-        Assert.Equal((batchCount, recordCount, batchBytes), (r.UpMessages, r.UpRecords, r.UpBytes));
-        Assert.Equal((batchCount, recordCount, batchBytes), (r.DownMessages, r.DownRecords, r.DownBytes));
+        Assert.InRange(r.UpMessages, batchCount - UnsubscribeRace, batchCount);
+        Assert.InRange(r.UpRecords, recordCount - (UnsubscribeRace * 1024), recordCount);
+        Assert.Equal((r.UpMessages, r.UpRecords, r.UpBytes), (r.DownMessages, r.DownRecords, r.DownBytes));
         Assert.True(recordCount >= Records, $"the origin sent {recordCount} records");
         Assert.True(sent.Get("telemetry_publisher_dropped_total", "reason", "unsubscribed") > 0, "the three unwatched symbols are published and never sent");
 
@@ -85,7 +92,7 @@ public class RelayNamespaceTests(ITestOutputHelper output)
 
         // On each upstream link: the batch bodies plus ZMTP framing (a topic frame of 11 bytes and a
         // body frame per batch, 2 or 9 bytes of frame header each) plus greeting, handshake and heartbeats.
-        AssertBatchBytes(wan, batchCount, batchBytes);
+        AssertBatchBytes(wan, r.UpMessages, r.UpBytes);
         AssertBatchBytes(lan, l.UpMessages, l.UpBytes);
         Assert.Equal((1L, 1L), (wan.Accepted, lan.Accepted));
 
