@@ -15,6 +15,7 @@ internal static class Program
             StatCommand.Create(),
             PubCommand.Create(),
             SinkCommand.Create(),
+            KeygenCommand.Create(),
         };
 
         // Signals are handled here rather than by System.CommandLine, whose handler reports 130/143

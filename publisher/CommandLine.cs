@@ -17,6 +17,9 @@ internal static class CommandLine
           --exchange CODE    topic exchange code: md.<CODE>.<SYMBOL> (default SIM)
           --metrics-port N   Prometheus /metrics port, 0 = off (default 9101)
           --queue-full MODE  block (default) or dropnewest when the send queue is full
+          --curve-key FILE.key         CURVE secret key: bound endpoints (data and snapshot) are encrypted
+                                       and accept only clients that know FILE.pub
+          --curve-server-key FILE.pub  CURVE public key of the server behind --connect (e.g. a sink)
         Any setting can also come from appsettings.json or environment variables such as
         Telemetry__Publisher__MaxBatchRecords=256. With no --bind or --connect anywhere, it binds
         tcp://127.0.0.1:5556.
@@ -31,6 +34,8 @@ internal static class CommandLine
             ["--name"] = "Telemetry:Publisher:Name",
             ["--metrics-port"] = "Metrics:Port",
             ["--queue-full"] = "Telemetry:Publisher:QueueFullMode",
+            ["--curve-key"] = "Telemetry:Publisher:CurveSecretKeyFile",
+            ["--curve-server-key"] = "Telemetry:Publisher:CurveServerKeyFile",
         },
         new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -40,5 +45,15 @@ internal static class CommandLine
         });
 
     /// <summary>Parses <paramref name="args"/>; returns null and an error message when they are wrong.</summary>
-    public static Dictionary<string, string?>? Parse(string[] args, out string? error) => Flags.Parse(args, out error);
+    public static Dictionary<string, string?>? Parse(string[] args, out string? error)
+    {
+        var flags = Flags.Parse(args, out error);
+        if (flags is not null)
+        {
+            error = Hosting.KeyFiles.Resolve(flags, "Telemetry:Publisher:CurveSecretKeyFile", "Telemetry:Publisher:CurveSecretKey", secret: true)
+                ?? Hosting.KeyFiles.Resolve(flags, "Telemetry:Publisher:CurveServerKeyFile", "Telemetry:Publisher:CurveServerKey", secret: false);
+        }
+
+        return error is null ? flags : null;
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using NetMQ;
 using NetMQ.Sockets;
+using Telemetry.Internal;
 using Telemetry.Wire;
 
 namespace Telemetry.Relay;
@@ -35,6 +36,7 @@ internal sealed partial class Forwarder
         _snapshotServer = new RouterSocket();
         _snapshotServer.Options.Linger = TimeSpan.Zero;
         _snapshotServer.Options.SendHighWatermark = 1_000_000;
+        Curve.ApplyServer(_snapshotServer, _options.CurveSecretKey);
         foreach (var endpoint in endpoints)
         {
             _snapshotServer.Bind(endpoint);
@@ -47,6 +49,7 @@ internal sealed partial class Forwarder
             dealer.Options.Linger = TimeSpan.Zero;
             dealer.Options.ReceiveHighWatermark = 1_000_000;
             dealer.Options.MaxMsgSize = _options.MaxMessageBytes;
+            Curve.ApplyClient(dealer, _options.CurveServerKey, _options.CurveSecretKey);
             dealer.Connect(endpoint);
             dealer.ReceiveReady += (_, e) => ReceiveUpstreamAnswers(e.Socket);
             _upstreamSnapshots.Add(dealer);

@@ -47,6 +47,8 @@ internal sealed partial class Forwarder : IDisposable
         _down.Options.Linger = TimeSpan.Zero;
         NetMqRuntime.ApplyLinkOptions(_up, options.HeartbeatInterval, options.HeartbeatTimeout);
         NetMqRuntime.ApplyLinkOptions(_down, options.HeartbeatInterval, options.HeartbeatTimeout);
+        Curve.ApplyClient(_up, options.CurveServerKey, options.CurveSecretKey);
+        Curve.ApplyServer(_down, options.CurveSecretKey);
 
         // Monitors first, started at once: a peer that connects right after Bind must be counted.
         string id = Guid.NewGuid().ToString("N");

@@ -13,17 +13,33 @@ const string usage = """
       --upstream-snapshot EP   upstream snapshot services to ask first (repeatable; default: each --upstream's port + 1)
       --name NAME        relay name in logs (default relay)
       --metrics-port N   Prometheus /metrics port, 0 = off (default 9102)
+      --curve-key FILE.key         CURVE secret key of the bound side (data and snapshot): encrypted, clients need FILE.pub
+      --curve-server-key FILE.pub  CURVE public key of the upstream publisher or relay
     Settings can also come from appsettings.json (section Relay) and environment variables (Relay__Upstream__0=...).
     """;
 
 var flags = new CommandLineFlags(
-    new Dictionary<string, string>(StringComparer.Ordinal) { ["--name"] = "Relay:Name", ["--metrics-port"] = "Metrics:Port" },
+    new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--name"] = "Relay:Name",
+        ["--metrics-port"] = "Metrics:Port",
+        ["--curve-key"] = "Relay:CurveSecretKeyFile",
+        ["--curve-server-key"] = "Relay:CurveServerKeyFile",
+    },
     new Dictionary<string, string>(StringComparer.Ordinal) { ["--upstream"] = "Relay:Upstream", ["--bind"] = "Relay:Bind", ["--snapshot-bind"] = "Relay:SnapshotBind", ["--upstream-snapshot"] = "Relay:UpstreamSnapshot" })
     .Parse(args, out var error);
 if (flags is null)
 {
     Console.Error.WriteLine(error is { Length: > 0 } ? error + Environment.NewLine + usage : usage);
     return error is { Length: > 0 } ? HostRunner.InvalidConfiguration : 0;
+}
+
+error = KeyFiles.Resolve(flags, "Relay:CurveSecretKeyFile", "Relay:CurveSecretKey", secret: true)
+    ?? KeyFiles.Resolve(flags, "Relay:CurveServerKeyFile", "Relay:CurveServerKey", secret: false);
+if (error is not null)
+{
+    Console.Error.WriteLine(error);
+    return HostRunner.InvalidConfiguration;
 }
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });

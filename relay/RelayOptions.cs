@@ -39,6 +39,12 @@ public sealed record RelayOptions
     /// <summary>How long a silent link lives before it is dropped and reconnected.</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>CURVE secret key (Z85) of the downstream side: the bound data and snapshot endpoints then accept only CURVE clients that know its public key. Also this relay's long-term key toward a CURVE upstream.</summary>
+    public string? CurveSecretKey { get; init; }
+
+    /// <summary>Public key (Z85) of the CURVE upstream publisher or relay, for the data and snapshot connections.</summary>
+    public string? CurveServerKey { get; init; }
+
     /// <summary>Returns the problems with these settings.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -62,6 +68,16 @@ public sealed record RelayOptions
         if (HeartbeatInterval <= TimeSpan.Zero || HeartbeatTimeout <= HeartbeatInterval)
         {
             problems.Add("HeartbeatTimeout must exceed a positive HeartbeatInterval.");
+        }
+
+        if (CurveSecretKey is not null && !CurveKeyPair.IsZ85Key(CurveSecretKey))
+        {
+            problems.Add("Relay:CurveSecretKey must be a 40-character Z85 key.");
+        }
+
+        if (CurveServerKey is not null && !CurveKeyPair.IsZ85Key(CurveServerKey))
+        {
+            problems.Add("Relay:CurveServerKey must be a 40-character Z85 key.");
         }
 
         return problems;

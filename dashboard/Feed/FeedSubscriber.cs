@@ -32,6 +32,7 @@ internal sealed class FeedSubscriber(
                 Connect = source.Endpoints,
                 Prefixes = options.EffectivePrefixes,
                 Snapshot = source.Snapshot,
+                CurveServerKey = options.Demo ? null : options.CurveServerKey,
             },
             logger);
         _subscriber.GapDetected += OnGap;

@@ -45,6 +45,20 @@ public sealed record PublisherOptions
     /// <summary>How long disposal waits for queued messages to reach the network.</summary>
     public TimeSpan Linger { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// This publisher's CURVE secret key (Z85, as in a <c>telemetry keygen</c> <c>.key</c> file). When
+    /// set, every bound endpoint (data and snapshot) is a CURVE server: links are encrypted and only
+    /// clients that know the matching public key get through. Null (the default) is plaintext.
+    /// </summary>
+    public string? CurveSecretKey { get; init; }
+
+    /// <summary>
+    /// The public key (Z85) of the CURVE server this publisher connects to, e.g. a sink started with
+    /// its own key; the connection then uses <see cref="CurveSecretKey"/> or an ephemeral key. A
+    /// CURVE client cannot also bind.
+    /// </summary>
+    public string? CurveServerKey { get; init; }
+
     /// <summary>Returns the problems with these settings; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -66,6 +80,7 @@ public sealed record PublisherOptions
         Check(problems, SendHighWatermark >= 1, "SendHighWatermark must be at least 1.");
         Check(problems, HeartbeatInterval > TimeSpan.Zero && HeartbeatTimeout > HeartbeatInterval, "HeartbeatTimeout must exceed a positive HeartbeatInterval.");
         Check(problems, Linger >= TimeSpan.Zero, "Linger must not be negative.");
+        Internal.Curve.Validate(problems, CurveSecretKey, CurveServerKey, Bind.Count, Connect.Count, nameof(CurveSecretKey), nameof(CurveServerKey));
         return problems;
     }
 

@@ -96,6 +96,8 @@ public sealed partial class TelemetryPublisher<T>
         socket.Options.SendHighWatermark = _options.SendHighWatermark;
         socket.Options.Linger = _options.Linger;
         NetMqRuntime.ApplyLinkOptions(socket, _options.HeartbeatInterval, _options.HeartbeatTimeout);
+        Curve.ApplyServer(socket, _options.CurveSecretKey is not null && _options.CurveServerKey is null ? _options.CurveSecretKey : null);
+        Curve.ApplyClient(socket, _options.CurveServerKey, _options.CurveSecretKey);
         return socket;
     }
 

@@ -36,6 +36,7 @@ public sealed partial class TelemetryPublisher<T>
         {
             router.Options.Linger = TimeSpan.Zero;
             router.Options.SendHighWatermark = 1_000_000;
+            Curve.ApplyServer(router, _options.CurveSecretKey);
             foreach (var endpoint in _options.SnapshotBind)
             {
                 router.Bind(endpoint);

@@ -48,6 +48,20 @@ public sealed record SubscriberOptions
     /// <summary>How long without traffic before the link is declared dead and reconnected.</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The public key (Z85, as in a <c>telemetry keygen</c> <c>.pub</c> file) of the CURVE publisher
+    /// or relay this subscriber connects to, for the data and the snapshot connections. Null (the
+    /// default) is plaintext. A CURVE client cannot also bind.
+    /// </summary>
+    public string? CurveServerKey { get; init; }
+
+    /// <summary>
+    /// This subscriber's own CURVE secret key (Z85). With <see cref="Bind"/> (the sink topology) it
+    /// makes the bound endpoints CURVE servers; with <see cref="CurveServerKey"/> it is the client's
+    /// long-term key instead of a fresh ephemeral one.
+    /// </summary>
+    public string? CurveSecretKey { get; init; }
+
     /// <summary>Returns the problems with these settings; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -65,6 +79,7 @@ public sealed record SubscriberOptions
         PublisherOptions.Check(problems, MaxMessageBytes >= 1024, "MaxMessageBytes must be at least 1024.");
         PublisherOptions.Check(problems, ReceiveHighWatermark >= 1 && SubscriptionHighWatermark >= 1, "High-water marks must be at least 1.");
         PublisherOptions.Check(problems, HeartbeatInterval > TimeSpan.Zero && HeartbeatTimeout > HeartbeatInterval, "HeartbeatTimeout must exceed a positive HeartbeatInterval.");
+        Internal.Curve.Validate(problems, CurveSecretKey, CurveServerKey, Bind.Count, Connect.Count, nameof(CurveSecretKey), nameof(CurveServerKey));
         return problems;
     }
 

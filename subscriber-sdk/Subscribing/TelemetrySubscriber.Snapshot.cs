@@ -31,6 +31,7 @@ public sealed partial class TelemetrySubscriber
             dealer.Options.Linger = TimeSpan.Zero;
             dealer.Options.MaxMsgSize = _options.MaxMessageBytes;
             dealer.Options.ReceiveHighWatermark = 1_000_000;
+            Curve.ApplyClient(dealer, _options.CurveServerKey, _options.CurveSecretKey);
             dealer.Connect(endpoint);
             dealer.ReceiveReady += (_, e) => ReceiveSnapshot(e.Socket);
             _snapshotSockets.Add(dealer);

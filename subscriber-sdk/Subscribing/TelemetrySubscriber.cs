@@ -50,6 +50,8 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
             _socket.Options.MaxMsgSize = options.MaxMessageBytes;
             _socket.Options.Linger = TimeSpan.Zero;
             NetMqRuntime.ApplyLinkOptions(_socket, options.HeartbeatInterval, options.HeartbeatTimeout);
+            Curve.ApplyServer(_socket, options.CurveServerKey is null ? options.CurveSecretKey : null);
+            Curve.ApplyClient(_socket, options.CurveServerKey, options.CurveSecretKey);
             foreach (var prefix in options.Prefixes)
             {
                 AddPrefix(prefix);
