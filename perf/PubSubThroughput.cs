@@ -72,10 +72,26 @@ internal static class PubSubThroughput
         return Process.Start(info) ?? throw new InvalidOperationException($"could not start {assembly}");
     }
 
+    /// <summary>A port below the ephemeral range whose port + 1 is free too (the snapshot service's convention).</summary>
     private static int FreePort()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        for (int attempt = 0; attempt < 1000; attempt++)
+        {
+            int port = Random.Shared.Next(10_000, 30_000);
+            try
+            {
+                using var data = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                using var snapshot = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port + 1);
+                data.Start();
+                snapshot.Start();
+                return port;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // taken; try another
+            }
+        }
+
+        throw new InvalidOperationException("no free port pair found");
     }
 }

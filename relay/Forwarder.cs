@@ -50,7 +50,6 @@ internal sealed partial class Forwarder : IDisposable
         Curve.ApplyClient(_up, options.CurveServerKey, options.CurveSecretKey);
         Curve.ApplyServer(_down, options.CurveSecretKey);
 
-        // Monitors first, started at once: a peer that connects right after Bind must be counted.
         string id = Guid.NewGuid().ToString("N");
         _upMonitor = new NetMQMonitor(_up, $"inproc://relay-up-{id}", SocketEvents.Connected | SocketEvents.Disconnected);
         _upMonitor.Connected += (_, e) =>
@@ -67,9 +66,14 @@ internal sealed partial class Forwarder : IDisposable
         _downMonitor.Accepted += (_, _) => Interlocked.Increment(ref Counters.DownstreamConnections);
         _downMonitor.Disconnected += (_, _) => Interlocked.Decrement(ref Counters.DownstreamConnections);
 
-        _ = _upMonitor.StartAsync();
-        _ = _downMonitor.StartAsync();
-
+        // A NetMQMonitor reports only what happens after it is attached (its PAIR connects then), and a
+        // local upstream or a reconnecting peer connects within microseconds of Connect/Bind: attach
+        // to the forwarder's poller first, so no connection goes uncounted.
+        _up.ReceiveReady += (_, _) => ForwardBatches();
+        _down.ReceiveReady += (_, _) => ForwardSubscriptions();
+        _poller = [_up, _down];
+        _upMonitor.AttachToPoller(_poller);
+        _downMonitor.AttachToPoller(_poller);
         var bound = new List<string>();
         foreach (var endpoint in options.Bind)
         {
@@ -84,9 +88,6 @@ internal sealed partial class Forwarder : IDisposable
         }
 
         SetUpSnapshots();
-        _up.ReceiveReady += (_, _) => ForwardBatches();
-        _down.ReceiveReady += (_, _) => ForwardSubscriptions();
-        _poller = [_up, _down];
         AddSnapshotSockets(_poller);
         _topic.InitEmpty();
         _body.InitEmpty();
@@ -112,8 +113,6 @@ internal sealed partial class Forwarder : IDisposable
         }
 
         _thread?.Join();
-        _upMonitor.Stop();
-        _downMonitor.Stop();
         _upMonitor.Dispose();
         _downMonitor.Dispose();
         _poller.Dispose();

@@ -31,6 +31,7 @@ public sealed partial class TelemetryPublisher<T>
         XPublisherSocket? socket = null;
         RouterSocket? snapshots = null;
         NetMQMonitor? monitor = null;
+        using var monitorPoller = new NetMQPoller();
         var drained = new QueuedRecord[Math.Min(MaxRoundRecords, _queue.Capacity)];
         var next = new int[drained.Length];
         using var records = new GrowableBuffer(_options.MaxBatchBytes + 4096);
@@ -41,7 +42,7 @@ public sealed partial class TelemetryPublisher<T>
             socket = CreateSocket();
 
             // The monitor before any bind or connect: a peer that connects at once must be counted.
-            monitor = StartMonitor(socket);
+            monitor = StartMonitor(socket, monitorPoller);
             var bound = AttachEndpoints(socket);
             snapshots = OpenSnapshotSocket();
             _started.SetResult(bound);
@@ -82,7 +83,12 @@ public sealed partial class TelemetryPublisher<T>
         finally
         {
             _stopping = true;
-            monitor?.Stop();
+            if (monitorPoller.IsRunning)
+            {
+                monitorPoller.Stop();
+            }
+
+            monitor?.DetachFromPoller();
             monitor?.Dispose();
             snapshots?.Dispose();
             socket?.Dispose();
@@ -118,13 +124,17 @@ public sealed partial class TelemetryPublisher<T>
         return bound;
     }
 
-    private NetMQMonitor StartMonitor(XPublisherSocket socket)
+    private NetMQMonitor StartMonitor(XPublisherSocket socket, NetMQPoller poller)
     {
         var monitor = new NetMQMonitor(socket, $"inproc://telemetry-pub-monitor-{Session:x16}", SocketEvents.Accepted | SocketEvents.Connected | SocketEvents.Disconnected);
         monitor.Accepted += (_, _) => Interlocked.Increment(ref _connections);
         monitor.Connected += (_, _) => Interlocked.Increment(ref _connections);
         monitor.Disconnected += (_, _) => Interlocked.Decrement(ref _connections);
-        _ = monitor.StartAsync();
+
+        // AttachToPoller connects the monitor's own socket before returning (StartAsync does it later,
+        // on another thread, and events raised before that are lost).
+        monitor.AttachToPoller(poller);
+        poller.RunAsync("telemetry-pub-monitor");
         return monitor;
     }
 

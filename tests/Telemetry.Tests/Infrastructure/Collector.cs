@@ -9,6 +9,9 @@ internal sealed class Collector<T> where T : IRecord<T>
 
     public ConcurrentQueue<GapEventArgs> Gaps { get; } = new();
 
+    /// <summary>Every delivered batch's envelope and the size of its records, for tests that count bytes on a link.</summary>
+    public ConcurrentQueue<(BatchHeader Header, int RecordBytes)> Batches { get; } = new();
+
     public ConcurrentQueue<PublisherRestartedEventArgs> Restarts { get; } = new();
 
     public TelemetrySubscriber Attach(TelemetrySubscriber subscriber, Action? onBatch = null)
@@ -19,6 +22,7 @@ internal sealed class Collector<T> where T : IRecord<T>
         {
             onBatch?.Invoke();
             var h = batch.Header;
+            Batches.Enqueue((h, batch.RecordBytes.Length));
             ulong seq = h.FirstSequence;
             foreach (var record in batch.Records<T>())
             {
