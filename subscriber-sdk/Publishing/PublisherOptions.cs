@@ -59,6 +59,14 @@ public sealed record PublisherOptions
     /// </summary>
     public string? CurveServerKey { get; init; }
 
+    /// <summary>
+    /// The operator's entitlement secret (base64, at least 16 bytes; <c>telemetry token --new-secret</c>
+    /// writes one). When set, a subscription is honoured only if it carries a valid, unexpired token
+    /// signed with this secret that grants its prefix; others are refused and counted, and the
+    /// snapshot service answers only granted topics. Null (the default) honours every subscription.
+    /// </summary>
+    public string? EntitlementSecret { get; init; }
+
     /// <summary>Returns the problems with these settings; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -80,6 +88,7 @@ public sealed record PublisherOptions
         Check(problems, SendHighWatermark >= 1, "SendHighWatermark must be at least 1.");
         Check(problems, HeartbeatInterval > TimeSpan.Zero && HeartbeatTimeout > HeartbeatInterval, "HeartbeatTimeout must exceed a positive HeartbeatInterval.");
         Check(problems, Linger >= TimeSpan.Zero, "Linger must not be negative.");
+        Check(problems, EntitlementSecret is null || Security.EntitlementSecrets.TryDecode(EntitlementSecret) is not null, $"EntitlementSecret must be base64 of at least {Security.EntitlementTokens.MinSecretBytes} bytes.");
         Internal.Curve.Validate(problems, CurveSecretKey, CurveServerKey, Bind.Count, Connect.Count, nameof(CurveSecretKey), nameof(CurveServerKey));
         return problems;
     }

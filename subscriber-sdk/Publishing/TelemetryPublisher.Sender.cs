@@ -104,6 +104,7 @@ public sealed partial class TelemetryPublisher<T>
         NetMqRuntime.ApplyLinkOptions(socket, _options.HeartbeatInterval, _options.HeartbeatTimeout);
         Curve.ApplyServer(socket, _options.CurveSecretKey is not null && _options.CurveServerKey is null ? _options.CurveSecretKey : null);
         Curve.ApplyClient(socket, _options.CurveServerKey, _options.CurveSecretKey);
+        SetUpEntitlements(socket);
         return socket;
     }
 
@@ -162,6 +163,12 @@ public sealed partial class TelemetryPublisher<T>
             while (socket.TryReceive(ref msg, TimeSpan.Zero))
             {
                 var frame = msg.Slice();
+                if (_gate is not null)
+                {
+                    ApplyGate(_gate.Handle(socket, frame));
+                    continue;
+                }
+
                 if (frame.Length == 0 || frame[0] > 1)
                 {
                     continue;
@@ -187,6 +194,7 @@ public sealed partial class TelemetryPublisher<T>
             msg.Close();
         }
 
+        _gate?.EndOfBatch();
         Volatile.Write(ref _subscriptionCount, _subscriptions.Count);
     }
 

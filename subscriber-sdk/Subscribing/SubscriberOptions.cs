@@ -62,6 +62,14 @@ public sealed record SubscriberOptions
     /// </summary>
     public string? CurveSecretKey { get; init; }
 
+    /// <summary>
+    /// An entitlement token (from <c>telemetry token</c>) sent with every subscription and snapshot
+    /// request, for publishers and relays that enforce entitlements: they honour only the prefixes it
+    /// grants. A subscription to a prefix wider than the grant (e.g. <c>md.</c> with a grant of
+    /// <c>md.SIM.</c>) is refused as a whole. Null sends plain subscriptions.
+    /// </summary>
+    public string? EntitlementToken { get; init; }
+
     /// <summary>Returns the problems with these settings; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -79,6 +87,7 @@ public sealed record SubscriberOptions
         PublisherOptions.Check(problems, MaxMessageBytes >= 1024, "MaxMessageBytes must be at least 1024.");
         PublisherOptions.Check(problems, ReceiveHighWatermark >= 1 && SubscriptionHighWatermark >= 1, "High-water marks must be at least 1.");
         PublisherOptions.Check(problems, HeartbeatInterval > TimeSpan.Zero && HeartbeatTimeout > HeartbeatInterval, "HeartbeatTimeout must exceed a positive HeartbeatInterval.");
+        PublisherOptions.Check(problems, EntitlementToken is null || (EntitlementToken.Length is > 0 and <= Security.EntitlementTokens.MaxTokenLength && EntitlementToken.All(c => c is > ' ' and < (char)127)), "EntitlementToken must be printable ASCII of at most 4096 characters.");
         Internal.Curve.Validate(problems, CurveSecretKey, CurveServerKey, Bind.Count, Connect.Count, nameof(CurveSecretKey), nameof(CurveServerKey));
         return problems;
     }

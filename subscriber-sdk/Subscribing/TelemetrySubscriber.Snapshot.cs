@@ -52,7 +52,7 @@ public sealed partial class TelemetrySubscriber
         }
 
         string nonce = SnapshotProtocol.NewNonce();
-        _socket.Subscribe(SnapshotProtocol.BarrierTopic(nonce));
+        SendSubscription(subscribe: true, SnapshotProtocol.BarrierTopic(nonce));
         foreach (var dealer in _snapshotSockets)
         {
             var message = new NetMQMessage();
@@ -61,6 +61,11 @@ public sealed partial class TelemetrySubscriber
             foreach (var prefix in prefixes)
             {
                 message.Append(prefix);
+            }
+
+            if (_options.EntitlementToken is { } token)
+            {
+                message.Append(Security.EntitlementWire.AuthFramePrefix + token);
             }
 
             dealer.SendMultipartMessage(message);
@@ -107,7 +112,7 @@ public sealed partial class TelemetrySubscriber
     private void Finish(string nonce)
     {
         _pendingSnapshots.Remove(nonce);
-        _socket.Unsubscribe(SnapshotProtocol.BarrierTopic(nonce));
+        SendSubscription(subscribe: false, SnapshotProtocol.BarrierTopic(nonce));
     }
 
     private void DisposeSnapshots()
