@@ -16,6 +16,7 @@ internal static class Program
             PubCommand.Create(),
             SinkCommand.Create(),
             KeygenCommand.Create(),
+            TokenCommand.Create(),
         };
 
         // Signals are handled here rather than by System.CommandLine, whose handler reports 130/143

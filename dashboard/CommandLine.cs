@@ -10,6 +10,7 @@ internal static class CommandLine
                          log and metric publishers and a relay, all on loopback.
           --prefix P     topic prefix to subscribe (repeatable; default md. log. metric.)
           --curve-server-key FILE.pub   CURVE public key of the publisher or relay behind --connect
+          --token-file FILE             entitlement token sent with the subscriptions (telemetry token)
           --port N       HTTP port of the page and /metrics (default 5080)
           --host NAME    host name to listen on (default localhost: loopback only)
           --symbols N    demo feed: number of symbols (default 50)
@@ -26,6 +27,7 @@ internal static class CommandLine
             ["--symbols"] = "Feed:Symbols",
             ["--rate"] = "Feed:Rate",
             ["--curve-server-key"] = "Dashboard:CurveServerKeyFile",
+            ["--token-file"] = "Dashboard:EntitlementTokenFile",
         },
         new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -39,7 +41,8 @@ internal static class CommandLine
         var flags = Flags.Parse(args, out error);
         if (flags is not null)
         {
-            error = Hosting.KeyFiles.Resolve(flags, "Dashboard:CurveServerKeyFile", "Dashboard:CurveServerKey", secret: false);
+            error = Hosting.KeyFiles.Resolve(flags, "Dashboard:CurveServerKeyFile", "Dashboard:CurveServerKey", secret: false)
+                ?? Hosting.KeyFiles.Resolve(flags, "Dashboard:EntitlementTokenFile", "Dashboard:EntitlementToken", Hosting.KeyFiles.ReadToken);
         }
 
         return error is null ? flags : null;

@@ -15,6 +15,9 @@ public sealed record DashboardOptions
     /// <summary>Public key (Z85) of the CURVE publisher or relay behind <see cref="Connect"/>; null is plaintext.</summary>
     public string? CurveServerKey { get; init; }
 
+    /// <summary>Entitlement token sent with the subscriptions, for publishers and relays that enforce entitlements.</summary>
+    public string? EntitlementToken { get; init; }
+
     /// <summary>HTTP port of the page and <c>/metrics</c>.</summary>
     public int Port { get; init; } = 5080;
 

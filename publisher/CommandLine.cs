@@ -20,6 +20,8 @@ internal static class CommandLine
           --curve-key FILE.key         CURVE secret key: bound endpoints (data and snapshot) are encrypted
                                        and accept only clients that know FILE.pub
           --curve-server-key FILE.pub  CURVE public key of the server behind --connect (e.g. a sink)
+          --entitlement-secret FILE    honour only subscriptions with a token signed with this secret
+                                       (telemetry token --new-secret FILE writes one)
         Any setting can also come from appsettings.json or environment variables such as
         Telemetry__Publisher__MaxBatchRecords=256. With no --bind or --connect anywhere, it binds
         tcp://127.0.0.1:5556.
@@ -36,6 +38,7 @@ internal static class CommandLine
             ["--queue-full"] = "Telemetry:Publisher:QueueFullMode",
             ["--curve-key"] = "Telemetry:Publisher:CurveSecretKeyFile",
             ["--curve-server-key"] = "Telemetry:Publisher:CurveServerKeyFile",
+            ["--entitlement-secret"] = "Telemetry:Publisher:EntitlementSecretFile",
         },
         new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -51,7 +54,8 @@ internal static class CommandLine
         if (flags is not null)
         {
             error = Hosting.KeyFiles.Resolve(flags, "Telemetry:Publisher:CurveSecretKeyFile", "Telemetry:Publisher:CurveSecretKey", secret: true)
-                ?? Hosting.KeyFiles.Resolve(flags, "Telemetry:Publisher:CurveServerKeyFile", "Telemetry:Publisher:CurveServerKey", secret: false);
+                ?? Hosting.KeyFiles.Resolve(flags, "Telemetry:Publisher:CurveServerKeyFile", "Telemetry:Publisher:CurveServerKey", secret: false)
+                ?? Hosting.KeyFiles.Resolve(flags, "Telemetry:Publisher:EntitlementSecretFile", "Telemetry:Publisher:EntitlementSecret", Hosting.KeyFiles.ReadEntitlementSecret);
         }
 
         return error is null ? flags : null;

@@ -15,6 +15,8 @@ const string usage = """
       --metrics-port N   Prometheus /metrics port, 0 = off (default 9102)
       --curve-key FILE.key         CURVE secret key of the bound side (data and snapshot): encrypted, clients need FILE.pub
       --curve-server-key FILE.pub  CURVE public key of the upstream publisher or relay
+      --entitlement-secret FILE    enforce entitlements downstream: honour only subscriptions with a token signed with this secret
+      --token-file FILE            this relay's own entitlement token, presented upstream
     Settings can also come from appsettings.json (section Relay) and environment variables (Relay__Upstream__0=...).
     """;
 
@@ -25,6 +27,8 @@ var flags = new CommandLineFlags(
         ["--metrics-port"] = "Metrics:Port",
         ["--curve-key"] = "Relay:CurveSecretKeyFile",
         ["--curve-server-key"] = "Relay:CurveServerKeyFile",
+        ["--entitlement-secret"] = "Relay:EntitlementSecretFile",
+        ["--token-file"] = "Relay:EntitlementTokenFile",
     },
     new Dictionary<string, string>(StringComparer.Ordinal) { ["--upstream"] = "Relay:Upstream", ["--bind"] = "Relay:Bind", ["--snapshot-bind"] = "Relay:SnapshotBind", ["--upstream-snapshot"] = "Relay:UpstreamSnapshot" })
     .Parse(args, out var error);
@@ -35,7 +39,9 @@ if (flags is null)
 }
 
 error = KeyFiles.Resolve(flags, "Relay:CurveSecretKeyFile", "Relay:CurveSecretKey", secret: true)
-    ?? KeyFiles.Resolve(flags, "Relay:CurveServerKeyFile", "Relay:CurveServerKey", secret: false);
+    ?? KeyFiles.Resolve(flags, "Relay:CurveServerKeyFile", "Relay:CurveServerKey", secret: false)
+    ?? KeyFiles.Resolve(flags, "Relay:EntitlementSecretFile", "Relay:EntitlementSecret", KeyFiles.ReadEntitlementSecret)
+    ?? KeyFiles.Resolve(flags, "Relay:EntitlementTokenFile", "Relay:EntitlementToken", KeyFiles.ReadToken);
 if (error is not null)
 {
     Console.Error.WriteLine(error);

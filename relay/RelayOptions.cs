@@ -45,6 +45,12 @@ public sealed record RelayOptions
     /// <summary>Public key (Z85) of the CURVE upstream publisher or relay, for the data and snapshot connections.</summary>
     public string? CurveServerKey { get; init; }
 
+    /// <summary>Entitlement secret (base64) for downstream: subscriptions and snapshot requests are honoured only with a valid token signed with it that grants them. Null honours everything.</summary>
+    public string? EntitlementSecret { get; init; }
+
+    /// <summary>This relay's own entitlement token, sent upstream with its subscriptions and snapshot requests.</summary>
+    public string? EntitlementToken { get; init; }
+
     /// <summary>Returns the problems with these settings.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -73,6 +79,11 @@ public sealed record RelayOptions
         if (CurveSecretKey is not null && !CurveKeyPair.IsZ85Key(CurveSecretKey))
         {
             problems.Add("Relay:CurveSecretKey must be a 40-character Z85 key.");
+        }
+
+        if (EntitlementSecret is not null && Security.EntitlementSecrets.TryDecode(EntitlementSecret) is null)
+        {
+            problems.Add("Relay:EntitlementSecret must be base64 of at least 16 bytes.");
         }
 
         if (CurveServerKey is not null && !CurveKeyPair.IsZ85Key(CurveServerKey))

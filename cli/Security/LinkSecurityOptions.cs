@@ -22,10 +22,17 @@ internal sealed class LinkSecurityOptions
         HelpName = "FILE",
     };
 
+    private readonly Option<FileInfo?> _token = new("--token-file")
+    {
+        Description = "Entitlement token file (from telemetry token): sent with every subscription and snapshot request, for publishers and relays that enforce entitlements.",
+        HelpName = "FILE",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(_serverKey);
         command.Options.Add(_secretKey);
+        command.Options.Add(_token);
     }
 
     /// <summary>Reads the key files named on the command line; false and an error when one cannot be used.</summary>
@@ -48,7 +55,17 @@ internal sealed class LinkSecurityOptions
     public bool TryApply(ParseResult result, SubscriberOptions options, out SubscriberOptions applied, out string? error)
     {
         bool ok = TryRead(result, out var serverKey, out var secretKey, out error);
-        applied = options with { CurveServerKey = serverKey, CurveSecretKey = secretKey };
+        string? token = null;
+        try
+        {
+            token = ok && result.GetValue(_token) is { } file ? KeyFiles.ReadToken(file.FullName) : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            (ok, error) = (false, ex.Message);
+        }
+
+        applied = options with { CurveServerKey = serverKey, CurveSecretKey = secretKey, EntitlementToken = token };
         return ok;
     }
 

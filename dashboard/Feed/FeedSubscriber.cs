@@ -33,6 +33,7 @@ internal sealed class FeedSubscriber(
                 Prefixes = options.EffectivePrefixes,
                 Snapshot = source.Snapshot,
                 CurveServerKey = options.Demo ? null : options.CurveServerKey,
+                EntitlementToken = options.Demo ? null : options.EntitlementToken,
             },
             logger);
         _subscriber.GapDetected += OnGap;

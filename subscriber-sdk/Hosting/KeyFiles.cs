@@ -33,7 +33,11 @@ internal static class KeyFiles
     /// Replaces a key-file setting (<c>...File</c>, set by a flag such as <c>--curve-key</c>) with the
     /// key it holds, so the options see only Z85 text. Returns the error, or null.
     /// </summary>
-    public static string? Resolve(IDictionary<string, string?> settings, string fileKey, string keyKey, bool secret)
+    public static string? Resolve(IDictionary<string, string?> settings, string fileKey, string keyKey, bool secret) =>
+        Resolve(settings, fileKey, keyKey, secret ? ReadSecret : ReadKey);
+
+    /// <summary>The same for any file a <paramref name="reader"/> turns into a setting.</summary>
+    public static string? Resolve(IDictionary<string, string?> settings, string fileKey, string keyKey, Func<string, string> reader)
     {
         if (!settings.Remove(fileKey, out var path) || path is null)
         {
@@ -42,7 +46,7 @@ internal static class KeyFiles
 
         try
         {
-            settings[keyKey] = secret ? ReadSecret(path) : ReadKey(path);
+            settings[keyKey] = reader(path);
             return null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
@@ -51,15 +55,29 @@ internal static class KeyFiles
         }
     }
 
+    /// <summary>Writes a new entitlement secret (base64, mode 0600) to <paramref name="path"/>; refuses to overwrite.</summary>
+    public static void WriteEntitlementSecret(string path) =>
+        WriteLine(path, Security.EntitlementSecrets.New(), OwnerOnly);
+
+    /// <summary>Reads an entitlement secret file (owner-only, base64 of at least 16 bytes).</summary>
+    /// <exception cref="InvalidDataException">The file is readable by others or holds no secret.</exception>
+    public static string ReadEntitlementSecret(string path)
+    {
+        ThrowIfShared(path);
+        string text = SingleLine(path);
+        return Security.EntitlementSecrets.TryDecode(text) is not null
+            ? text
+            : throw new InvalidDataException($"{path}: expected base64 of at least {Security.EntitlementTokens.MinSecretBytes} bytes.");
+    }
+
+    /// <summary>Reads a token file (one line).</summary>
+    public static string ReadToken(string path) => SingleLine(path);
+
     /// <summary>Reads a secret key file; refuses one that others can read, as ssh does.</summary>
     /// <exception cref="InvalidDataException">The file is not a key, or is readable by group or others.</exception>
     public static string ReadSecret(string path)
     {
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
-        {
-            throw new InvalidDataException($"{path}: a secret key must be readable by its owner only (chmod 600).");
-        }
-
+        ThrowIfShared(path);
         return ReadKey(path);
     }
 
@@ -67,10 +85,24 @@ internal static class KeyFiles
     /// <exception cref="InvalidDataException">The file does not hold a Z85 key.</exception>
     public static string ReadKey(string path)
     {
-        var lines = File.ReadAllLines(path, Encoding.UTF8).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
-        return lines.Count == 1 && CurveKeyPair.IsZ85Key(lines[0])
-            ? lines[0]
+        string text = SingleLine(path);
+        return CurveKeyPair.IsZ85Key(text)
+            ? text
             : throw new InvalidDataException($"{path}: expected one {CurveKeyPair.Z85Length}-character Z85 key.");
+    }
+
+    private static string SingleLine(string path)
+    {
+        var lines = File.ReadAllLines(path, Encoding.UTF8).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        return lines.Count == 1 ? lines[0] : throw new InvalidDataException($"{path}: expected one line.");
+    }
+
+    private static void ThrowIfShared(string path)
+    {
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+        {
+            throw new InvalidDataException($"{path}: a secret must be readable by its owner only (chmod 600).");
+        }
     }
 
     private static void WriteLine(string path, string text, UnixFileMode unixMode)
