@@ -30,7 +30,7 @@ internal static class TokenCommand
                 result.AddError("Give at least one --prefix.");
             }
 
-            if (!TryParseDuration(result.GetValue(expires), out _))
+            if (result.GetResult(expires) is not null && !TryParseDuration(result.GetValue(expires), out _))
             {
                 result.AddError("--expires must be a positive number followed by s, m, h or d.");
             }
