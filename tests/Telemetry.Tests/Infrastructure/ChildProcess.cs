@@ -84,12 +84,26 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the process (all its threads, its sockets' I/O included) is frozen until <see cref="Continue"/>.</summary>
+    public void Stop() => Signal("-STOP");
+
+    /// <summary>SIGCONT: a stopped process runs on from where it was.</summary>
+    public void Continue() => Signal("-CONT");
+
     /// <summary>SIGKILL: the process gets no chance to flush or say goodbye.</summary>
     public void Kill()
     {
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
+        }
+    }
+
+    private void Signal(string signal)
+    {
+        if (!_process.HasExited)
+        {
+            Process.Start("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
         }
     }
 

@@ -18,6 +18,7 @@ internal sealed class NetnsLab : IDisposable
     private readonly Dictionary<string, (string Namespace, IPAddress Address)> _hosts = new(StringComparer.Ordinal);
     private readonly byte _subnet;
     private string? _bridge;
+    private int _directLinks;
 
     private NetnsLab(byte subnet) => _subnet = subnet;
 
@@ -49,6 +50,35 @@ internal sealed class NetnsLab : IDisposable
     /// <summary>Starts a program inside a host's namespace (ip netns exec runs it in place: same pid, so Kill reaches it).</summary>
     public ChildProcess Start(string host, string fileName, params string[] args) =>
         ChildProcess.Start("ip", ["netns", "exec", Namespace(host), fileName, .. args]);
+
+    /// <summary>
+    /// A veth pair straight from <paramref name="a"/> to <paramref name="b"/>, beside the bridge, on
+    /// its own /30 of 198.19.x.0/24: a link of its own that can be cut (<see cref="SetLinkUp"/>)
+    /// without touching either host's other traffic. Deleted with the namespaces.
+    /// </summary>
+    public DirectLink Link(string a, string b)
+    {
+        int index = _directLinks++;
+        var link = new DirectLink(
+            $"trd{_suffix}{index}a", new IPAddress([198, 19, _subnet, (byte)(4 * index + 1)]),
+            $"trd{_suffix}{index}b", new IPAddress([198, 19, _subnet, (byte)(4 * index + 2)]));
+        Ip(true, "link", "add", link.DeviceA, "netns", Namespace(a), "type", "veth", "peer", "name", link.DeviceB, "netns", Namespace(b));
+        foreach (var (host, device, address) in new[] { (a, link.DeviceA, link.AddressA), (b, link.DeviceB, link.AddressB) })
+        {
+            Ip(true, "-n", Namespace(host), "addr", "add", $"{address}/30", "dev", device);
+            Ip(true, "-n", Namespace(host), "link", "set", device, "up");
+        }
+
+        return link;
+    }
+
+    /// <summary><c>ip link set DEV up|down</c> inside a host: down drops the carrier and the routes through it, as a pulled cable does.</summary>
+    public void SetLinkUp(string host, string device, bool up) =>
+        Ip(true, "-n", Namespace(host), "link", "set", device, up ? "up" : "down");
+
+    /// <summary>Sets a kernel parameter inside a host's namespace only (the TCP buffer sizes are per namespace).</summary>
+    public void Sysctl(string host, string key, string value) =>
+        Run("ip", ["netns", "exec", Namespace(host), "sysctl", "-q", "-w", $"{key}={value}"], throwOnError: true);
 
     public void Dispose()
     {

@@ -72,8 +72,8 @@ public class RelayRecoveryTests(ITestOutputHelper output)
             Assert.Equal(delivered.Order(), delivered);
             var gap = Assert.Single(below.Gaps, g => g.Topic == topic);
             Assert.Equal(("origin", origin.Session), (gap.Publisher, gap.Session));
-            Assert.Equal(all.Except(delivered), Range(gap.FirstMissing, gap.LastMissing));
-            Assert.Equal(all, delivered.Concat(Range(gap.FirstMissing, gap.LastMissing)).Order());
+            Assert.Equal(all.Except(delivered), new SequenceRange(gap.FirstMissing, gap.LastMissing).ToList());
+            Assert.Equal(all, delivered.Concat(new SequenceRange(gap.FirstMissing, gap.LastMissing).ToList()).Order());
             Assert.All(below.Records, r => Assert.Equal((long)r.Sequence, r.Record.ExchangeTimeNs));
         }
 
@@ -100,7 +100,7 @@ public class RelayRecoveryTests(ITestOutputHelper output)
         Assert.Equal(0, (await relay.CountersAsync()).UpstreamConnects);
 
         ulong firstSession;
-        await using (var first = await BindWhenFreeAsync(upstream))
+        await using (var first = await Publishers.BindWhenFreeAsync(upstream))
         {
             firstSession = first.Session;
             await Eventually.Until(() => first.GetStats().Subscriptions == 1, 20_000, "the waiting relay should connect and subscribe");
@@ -108,7 +108,7 @@ public class RelayRecoveryTests(ITestOutputHelper output)
             await Eventually.Until(() => collector.Records.Count == 100, 20_000, relay.Describe());
         }
 
-        await using var second = await BindWhenFreeAsync(upstream);
+        await using var second = await Publishers.BindWhenFreeAsync(upstream);
         Assert.NotEqual(firstSession, second.Session);
         await Eventually.Until(() => second.GetStats().Subscriptions == 1, 20_000, "the relay should reconnect to the restarted publisher");
         Publish(second, 50);
@@ -150,36 +150,9 @@ public class RelayRecoveryTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<TelemetryPublisher<Tick>> BindWhenFreeAsync(string endpoint)
-    {
-        // The port of a just-closed publisher can stay busy for a moment.
-        for (int attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return new TelemetryPublisher<Tick>(new PublisherOptions { Name = "feed", Bind = [endpoint] });
-            }
-            catch (NetMQException) when (attempt < 50)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
-
     private static List<ulong> SequencesOf(Collector<Tick> collector, string topic) =>
         [.. collector.Records.Where(r => r.Topic == topic).Select(r => r.Sequence)];
 
     private static ulong LastSequence(Collector<Tick> collector, string topic) =>
         collector.Records.Where(r => r.Topic == topic).Select(r => r.Sequence).DefaultIfEmpty().Max();
-
-    private static List<ulong> Range(ulong first, ulong last)
-    {
-        var list = new List<ulong>();
-        for (ulong s = first; s <= last; s++)
-        {
-            list.Add(s);
-        }
-
-        return list;
-    }
 }

@@ -49,8 +49,8 @@ public class LossAndRestartTests
         // Delivered sequences and gap ranges tile 1..total+1 exactly, in order, without overlap.
         var seen = collector.Records.Select(r => r.Sequence).ToList();
         Assert.Equal(seen.Order(), seen);
-        var covered = seen.Concat(collector.Gaps.SelectMany(g => Range(g.FirstMissing, g.LastMissing))).Order().ToList();
-        Assert.Equal(Range(1, total + 1), covered);
+        var covered = seen.Concat(collector.Gaps.SelectMany(g => new SequenceRange(g.FirstMissing, g.LastMissing).ToList())).Order().ToList();
+        Assert.Equal(new SequenceRange(1, total + 1).ToList(), covered);
         Assert.All(collector.Records, r => Assert.Equal((long)r.Sequence, r.Record.ExchangeTimeNs));
     }
 
@@ -75,7 +75,7 @@ public class LossAndRestartTests
             await Eventually.Until(() => collector.Records.Count == 100);
         }
 
-        var second = await BindWhenFree(endpoint);
+        var second = await Publishers.BindWhenFreeAsync(endpoint);
         await using (second)
         {
             Assert.NotEqual(firstSession, second.Session);
@@ -94,32 +94,5 @@ public class LossAndRestartTests
         Assert.Equal(second.Session, restart.Session);
         Assert.Equal(1UL, restart.FirstSequence);
         Assert.Equal(Enumerable.Range(1, 50).Select(i => (ulong)i), collector.Records.Skip(100).Select(r => r.Sequence));
-    }
-
-    private static async Task<TelemetryPublisher<Tick>> BindWhenFree(string endpoint)
-    {
-        // The port of a just-closed socket can stay busy for a moment.
-        for (int attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return new TelemetryPublisher<Tick>(new PublisherOptions { Name = "feed", Bind = [endpoint] });
-            }
-            catch (NetMQException) when (attempt < 50)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
-
-    private static List<ulong> Range(ulong first, ulong last)
-    {
-        var list = new List<ulong>();
-        for (ulong s = first; s <= last; s++)
-        {
-            list.Add(s);
-        }
-
-        return list;
     }
 }
