@@ -106,12 +106,14 @@ internal sealed class EntitlementGate(byte[] secret, ILogger logger, string owne
     private GateResult Departed(XPublisherSocket socket, string prefix)
     {
         // Normally NetMQ's pipe-less notice that the last holder of the prefix is gone. If a pipe came
-        // with it, the notice took a later message's pipe (or an old-protocol client sent a bare
-        // unsubscribe): either way no pairing can be trusted until the queue is empty.
+        // with it, either the notice took a later message's pipe or a client sent a bare unsubscribe
+        // (which must not make the prefix unwanted for everyone): keep the prefix, which at worst
+        // wastes work, and trust no pairing until the queue is empty.
         if (Release(socket))
         {
             _suspect = true;
             Log.SubscriptionPairingLost(logger, owner);
+            return default;
         }
 
         _held.Remove(prefix);

@@ -68,6 +68,37 @@ public class EntitlementTests
         Assert.Equal(0L, forgedSubscriber.GetStats().Messages);
     }
 
+    [Fact]
+    public async Task A_bare_unsubscribe_from_another_connection_does_not_stop_an_entitled_subscribers_data()
+    {
+        string secret = Tokens.NewSecret();
+        await using var publisher = new TelemetryPublisher<Tick>(new PublisherOptions { Bind = ["tcp://127.0.0.1:*"], EntitlementSecret = secret });
+        var topic = publisher.Topic("md.SIM.AAA");
+        var victim = new Collector<Tick>();
+        await using var victimSubscriber = victim.Attach(Subscriber(publisher.BoundEndpoints[0], Tokens.Issue(secret, "victim", "md.SIM."), "md.SIM."));
+        await Eventually.Until(() => publisher.GetStats().Subscriptions == 1);
+
+        // The attacker's XSUB sends the bare subscribe (refused) so that it will pass on the bare unsubscribe:
+        // to the gate that looks like NetMQ's notice that the prefix's last holder left.
+        using var attacker = new NetMQ.Sockets.XSubscriberSocket();
+        attacker.Connect(publisher.BoundEndpoints[0]);
+        NetMQ.OutgoingSocketExtensions.SendFrame(attacker, [1, .. "md.SIM."u8]);
+        await Eventually.Until(() => publisher.GetStats().RefusedSubscriptions == 1);
+        NetMQ.OutgoingSocketExtensions.SendFrame(attacker, [0, .. "md.SIM."u8]);
+        for (int round = 1; round <= 2; round++)
+        {
+            for (int s = 1; s <= 500; s++)
+            {
+                publisher.Publish(topic, SecurityRecords.Tick(s + ((round - 1) * 500)));
+            }
+
+            await Eventually.Until(() => victim.Records.Count == round * 500);
+        }
+
+        Assert.Equal(1, publisher.GetStats().Subscriptions);
+        Assert.False(NetMQ.ReceivingSocketExtensions.TryReceiveFrameBytes(attacker, TimeSpan.Zero, out _));
+    }
+
     private static TelemetrySubscriber Subscriber(string endpoint, string? token, params string[] prefixes) =>
         new(new SubscriberOptions { Connect = [endpoint], Prefixes = prefixes, EntitlementToken = token });
 
