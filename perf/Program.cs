@@ -1,25 +1,35 @@
+using BenchmarkDotNet.Running;
 using Telemetry.Perf;
+using Telemetry.Perf.E2e;
 using Telemetry.Perf.Soak;
+using Telemetry.Perf.Workers;
 
-// perf pubsub [--seconds N] [--symbols N]: end-to-end throughput, publisher host -> subscriber.
-// perf relay [--seconds N] [--symbols N]: the same through a relay process.
-// perf alloc [--records N]: bytes allocated per record in steady state, publisher and subscriber.
+// perf micro [BenchmarkDotNet args]  microbenchmarks (codec, batching, dispatch), e.g. --filter '*'
+// perf e2e [--quick] [--json PATH] [--markdown PATH] [--only a,b]  the end-to-end suite, one process per party
+// perf worker ROLE ...               a party of the suite (started by e2e)
+// perf pubsub|relay [--seconds N] [--symbols N]  publisher host -> (relay ->) in-process subscriber
+// perf alloc [--records N]           bytes allocated per record in steady state, in one process
 // perf soak [--minutes N] [--rate N] [--symbols N] [--warmup-seconds N] [--sample-seconds N] [--out DIR]:
 //   publisher host -> relay -> subscriber as three processes at a fixed rate, RSS of each sampled.
-string command = args.Length > 0 ? args[0] : "pubsub";
-int seconds = Arg("--seconds", 10);
-int symbols = Arg("--symbols", 1);
 #if DEBUG
 const string configuration = "Debug";
-Console.Error.WriteLine("warning: Debug build; run with -c Release for figures worth quoting");
+if (args.FirstOrDefault() is "e2e" or "micro" or "pubsub" or "relay")
+{
+    Console.Error.WriteLine("warning: Debug build; run with -c Release for figures worth quoting");
+}
 #else
 const string configuration = "Release";
 #endif
 
+string command = args.Length > 0 ? args[0] : "help";
+var rest = args.Skip(1).ToArray();
 return command switch
 {
-    "pubsub" => await PubSubThroughput.RunAsync(seconds, symbols, configuration, viaRelay: false),
-    "relay" => await PubSubThroughput.RunAsync(seconds, symbols, configuration, viaRelay: true),
+    "micro" => RunMicro(rest),
+    "e2e" => await E2eCommand.RunAsync(rest, configuration),
+    "worker" => await WorkerCommand.RunAsync(rest),
+    "pubsub" => await PubSubThroughput.RunAsync(Arg("--seconds", 10), Arg("--symbols", 1), configuration, viaRelay: false),
+    "relay" => await PubSubThroughput.RunAsync(Arg("--seconds", 10), Arg("--symbols", 1), configuration, viaRelay: true),
     "alloc" => await SteadyStateAllocations.RunAsync(Arg("--records", 1_000_000)),
     "soak" => await SoakRun.RunAsync(
         new SoakSettings
@@ -36,6 +46,12 @@ return command switch
     _ => Usage(),
 };
 
+static int RunMicro(string[] benchmarkArgs)
+{
+    var summaries = BenchmarkSwitcher.FromAssembly(typeof(Telemetry.Perf.Micro.BenchConfig).Assembly).Run(benchmarkArgs, new Telemetry.Perf.Micro.BenchConfig());
+    return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
+}
+
 int Arg(string name, int fallback)
 {
     int i = Array.IndexOf(args, name);
@@ -50,6 +66,12 @@ string StringArg(string name, string fallback)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: perf pubsub|relay [--seconds N] [--symbols N] | perf alloc [--records N] | perf soak [--minutes N] [--rate N] [--symbols N] [--warmup-seconds N] [--sample-seconds N] [--out DIR]");
+    Console.Error.WriteLine("""
+        usage: perf micro [--filter PATTERN]...        BenchmarkDotNet microbenchmarks (MemoryDiagnoser)
+               perf e2e [--quick] [--json PATH] [--markdown PATH] [--only a,b]
+               perf worker pub|sub|nats-pub|nats-sub ... (started by e2e)
+               perf pubsub|relay [--seconds N] [--symbols N] | perf alloc [--records N]
+               perf soak [--minutes N] [--rate N] [--symbols N] [--warmup-seconds N] [--sample-seconds N] [--out DIR]
+        """);
     return 2;
 }

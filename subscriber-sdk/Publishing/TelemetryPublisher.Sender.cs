@@ -54,6 +54,7 @@ public sealed partial class TelemetryPublisher<T>
                     ServeSnapshots(snapshots, records, publisherUtf8);
                 }
 
+                WaitForMessageBudget();
                 int count = _queue.DrainTo(drained);
                 if (count == 0)
                 {
@@ -66,8 +67,10 @@ public sealed partial class TelemetryPublisher<T>
                     continue;
                 }
 
+                long batchesBefore = _batches;
                 SendRound(socket, drained.AsSpan(0, count), next, records, header, publisherUtf8);
                 Volatile.Write(ref _processed, _processed + count);
+                ChargeMessageBudget(_batches - batchesBefore);
             }
 
             Log.PublisherStopped(_logger, _options.Name, _sent, _batches);

@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+
+namespace Telemetry.Perf.E2e;
+
+/// <summary>
+/// <c>perf e2e [--quick] [--json PATH] [--markdown PATH] [--only a,b]</c>: every scenario in turn,
+/// each party its own process, then the table, the targets and results.json.
+/// </summary>
+internal static class E2eCommand
+{
+    public static async Task<int> RunAsync(string[] args, string configuration)
+    {
+        bool quick = args.Contains("--quick");
+        string jsonPath = Option(args, "--json") ?? "results.json";
+        string markdownPath = Option(args, "--markdown") ?? Path.ChangeExtension(jsonPath, ".md");
+        var only = Option(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var settings = E2eSettings.For(quick, configuration);
+        var launcher = new Launcher(settings);
+        var telemetry = new TelemetryScenarios(settings, launcher);
+        var peers = new PeerScenarios(settings, launcher);
+        var scenarios = new (string Name, Func<Task<ScenarioResult>> Run)[]
+        {
+            ("pubsub", () => telemetry.FlatOutAsync("pubsub", "publisher -> subscriber, one topic, flat out; every tick decoded and handed to the application (flat out, latency is time spent in full queues)", 1, viaRelay: false)),
+            ("libzmq_pubsub", () => peers.LibzmqAsync("libzmq_pubsub", "libzmq PUB -> SUB (C), 32-byte messages flat out", 0)),
+            ("nats_pubsub", peers.NatsAsync),
+            ("relay", () => telemetry.FlatOutAsync("relay", "publisher -> relay host -> subscriber, one topic, flat out (latency: time in full queues)", 1, viaRelay: true)),
+            ("fanout4", () => telemetry.FlatOutAsync("fanout4", "publisher -> 4 subscriber processes, one topic, flat out; records delivered in total (latency: worst subscriber, time in full queues)", 4, viaRelay: false)),
+            ("latency10k", telemetry.LatencyAsync),
+            ("libzmq_latency10k", () => peers.LibzmqAsync("libzmq_latency10k", "libzmq PUB -> SUB (C), 32-byte messages paced at 10,000/s; one-way latency, CO-corrected", 10_000)),
+            ("zipf1000", telemetry.ZipfAsync),
+            ("stalled_subscriber", telemetry.StalledSubscriberAsync),
+        };
+
+        var info = new RunInfo(DateTime.UtcNow, $"{Environment.ProcessorCount} cores, {Environment.OSVersion.VersionString}", ProcStat.LoadAverage(), quick, "dotnet run --project perf -c Release -- e2e " + string.Join(' ', args));
+        Console.WriteLine($"perf e2e: {scenarios.Length} scenarios, {(quick ? "quick" : "full")} windows ({settings.Seconds} s, latency {settings.LatencySeconds} s, warm-up {settings.WarmupSeconds} s); load average {info.LoadBefore}");
+        var results = new List<ScenarioResult>();
+        var total = System.Diagnostics.Stopwatch.StartNew();
+        foreach (var (name, run) in scenarios.Where(s => only is null || only.Contains(s.Name)))
+        {
+            Console.WriteLine($"== {name}");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            ScenarioResult result;
+            try
+            {
+                result = await run();
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException or System.ComponentModel.Win32Exception)
+            {
+                result = new ScenarioResult(name, "failed") { Status = "failed", Reason = ex.Message };
+            }
+
+            results.Add(result);
+            Console.WriteLine(result.Status == "ok"
+                ? $"   {result.RecordsPerSecond:N0} records/s, {result.MessagesPerSecond:N0} messages/s, p50 {result.P50Us} µs, p99 {result.P99Us} µs, missing {result.Missing:N0}"
+                : $"   {result.Status}: {result.Reason}");
+            Console.WriteLine($"   ({clock.Elapsed.TotalSeconds:F0} s)");
+        }
+
+        info.LoadAfter = ProcStat.LoadAverage();
+        var verdicts = Targets.Check(results);
+        string markdown = ResultWriter.Markdown(info, results, verdicts);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        await ResultWriter.WriteAsync(jsonPath, ResultWriter.Indented(ResultWriter.Json(info, results, verdicts)));
+        await ResultWriter.WriteAsync(markdownPath, markdown);
+        Console.WriteLine($"wrote {Path.GetFullPath(jsonPath)} and {Path.GetFullPath(markdownPath)} after {total.Elapsed.TotalSeconds:F0} s");
+        return results.Any(r => r.Status == "failed") ? 1 : 0;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Telemetry.Perf.E2e;
+
+/// <summary>The scenarios over Telemetry itself: every party is a process of its own on loopback TCP.</summary>
+internal sealed class TelemetryScenarios(E2eSettings settings, Launcher launcher)
+{
+    /// <summary>One publisher, one topic, flat out, to <paramref name="subscribers"/> subscriber processes.</summary>
+    public async Task<ScenarioResult> FlatOutAsync(string name, string description, int subscribers, bool viaRelay)
+    {
+        var result = new ScenarioResult(name, description);
+        using var run = new ScenarioRun(name, settings);
+        string origin = FreePort.Endpoint(FreePort.Next());
+        string endpoint = viaRelay ? FreePort.Endpoint(FreePort.Next()) : origin;
+        run.Add(launcher.Worker("publisher", "pub", "--bind", origin, "--rate", "0", "--wait-subs", Count(viaRelay ? 1 : subscribers)));
+        if (viaRelay)
+        {
+            run.Add(launcher.Relay(origin, endpoint));
+        }
+
+        var subs = Enumerable.Range(0, subscribers)
+            .Select(i => run.Add(launcher.Worker(subscribers == 1 ? "subscriber" : $"subscriber{i + 1}", "sub", ["--connect", endpoint, .. launcher.Window()])))
+            .ToList();
+        await run.MeasureAsync(subs);
+        Aggregate.Subscribers(result, [.. subs.Select(s => s.Result!)]);
+        run.Describe(result);
+        return result;
+    }
+
+    /// <summary>Paced at 10,000 records/s, one record per message: latency with the correction for coordinated omission.</summary>
+    public async Task<ScenarioResult> LatencyAsync()
+    {
+        const int rate = 10_000;
+        var result = new ScenarioResult("latency10k", "publisher -> subscriber, one topic paced at 10,000 records/s; one-way latency, CO-corrected");
+        using var run = new ScenarioRun(result.Name, settings);
+        string endpoint = FreePort.Endpoint(FreePort.Next());
+        run.Add(launcher.Worker("publisher", "pub", "--bind", endpoint, "--rate", Count(rate)));
+        var sub = run.Add(launcher.Worker("subscriber", "sub", ["--connect", endpoint, "--latency", "all", "--expected-interval-ns", Count(1_000_000_000 / rate), .. launcher.Window(settings.LatencySeconds)]));
+        await run.MeasureAsync([sub]);
+        Aggregate.Subscribers(result, [sub.Result!]);
+        run.Describe(result);
+        return result;
+    }
+
+    /// <summary>1,000 topics with Zipf (s = 1) rates, 1,000,000 records/s in total: sustained without loss?</summary>
+    public async Task<ScenarioResult> ZipfAsync()
+    {
+        const int rate = 1_000_000;
+        var result = new ScenarioResult("zipf1000", "1,000 topics, Zipf(s=1) rates, 1,000,000 records/s offered in total; loss, batch sizes, latency (not CO-corrected: rates differ per topic)");
+        using var run = new ScenarioRun(result.Name, settings);
+        string endpoint = FreePort.Endpoint(FreePort.Next());
+        run.Add(launcher.Worker("publisher", "pub", "--bind", endpoint, "--rate", Count(rate), "--topics", "1000", "--zipf", "1"));
+        var sub = run.Add(launcher.Worker("subscriber", "sub", ["--connect", endpoint, "--latency", "all", .. launcher.Window()]));
+        await run.MeasureAsync([sub]);
+        Aggregate.Subscribers(result, [sub.Result!]);
+        result.Extra["offered_records_per_s"] = rate;
+        run.Describe(result);
+        return result;
+    }
+
+    /// <summary>
+    /// Four subscribers of a publisher paced at 250,000 records/s (well within what this machine delivers even when busy); halfway through the window the
+    /// fourth is frozen with SIGSTOP. The figure is the three others' rate after the stall over their
+    /// rate before it. Paced, not flat out: on two cores a flat-out run is CPU-bound, and a frozen
+    /// process hands its CPU to the others, which hides what the stall itself costs them.
+    /// </summary>
+    public async Task<ScenarioResult> StalledSubscriberAsync()
+    {
+        const int rate = 250_000;
+        var result = new ScenarioResult("stalled_subscriber", "publisher paced at 250,000 records/s -> 4 subscribers; the 4th is frozen (SIGSTOP) halfway; the other 3's throughput after vs before");
+        using var run = new ScenarioRun(result.Name, settings);
+        string endpoint = FreePort.Endpoint(FreePort.Next());
+        run.Add(launcher.Worker("publisher", "pub", "--bind", endpoint, "--rate", Count(rate), "--wait-subs", "4"));
+        var healthy = Enumerable.Range(1, 3).Select(i => run.Add(launcher.Worker($"subscriber{i}", "sub", ["--connect", endpoint, .. launcher.Window(settings.StallSeconds)]))).ToList();
+        var stalled = run.Add(launcher.Worker("subscriber4 (stalled)", "sub", ["--connect", endpoint, .. launcher.Window(settings.StallSeconds)]));
+        int stallSecond = (int)(settings.StallSeconds / 2);
+        bool frozen = false;
+        await run.MeasureAsync(healthy, age =>
+        {
+            if (!frozen && age >= stallSecond)
+            {
+                frozen = true;
+                stalled.Signal("STOP");
+                Console.WriteLine($"  [{result.Name}] subscriber4 frozen with SIGSTOP");
+            }
+        });
+
+        var lines = healthy.Select(s => s.Result!).ToList();
+        Aggregate.Subscribers(result, lines);
+
+        // Per-second counts of each healthy subscriber; the first second (a window edge) and the
+        // second in which the stall happens are left out.
+        double before = 0, after = 0;
+        foreach (var line in lines)
+        {
+            var perSecond = line["per_second"]!.AsArray().Select(v => v!.GetValue<double>()).ToList();
+            before += perSecond.Skip(1).Take(stallSecond - 1).DefaultIfEmpty(0).Average();
+            after += perSecond.Skip(stallSecond + 1).Take((int)settings.StallSeconds - stallSecond - 1).DefaultIfEmpty(0).Average();
+        }
+
+        result.Extra["others_records_per_s_before"] = Math.Round(before);
+        result.Extra["others_records_per_s_after"] = Math.Round(after);
+        result.Extra["others_ratio"] = before > 0 ? Math.Round(after / before, 3) : null;
+        result.Extra["offered_records_per_s"] = rate;
+
+        // Whether the others still got everything published after the stall, whatever they got before.
+        result.Extra["others_after_vs_offered"] = Math.Round(after / (3.0 * rate), 3);
+        run.Describe(result);
+        return result;
+    }
+
+    private static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
+}
