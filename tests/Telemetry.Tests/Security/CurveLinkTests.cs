@@ -20,13 +20,13 @@ public class CurveLinkTests
         {
             Connect = [publisher.BoundEndpoints[0]], Prefixes = ["md."], Snapshot = true, SnapshotEndpoints = [snapshot], CurveServerKey = server.PublicKey,
         }));
-        await Eventually.Until(() => collector.Records.Count == 1, because: "the snapshot holds the record published before the subscriber came");
+        await Eventually.Until(() => collector.Records.Count == 1, 30_000, because: "the snapshot holds the record published before the subscriber came");
         for (int s = 2; s <= 1000; s++)
         {
             publisher.Publish(topic, SecurityRecords.Tick(s));
         }
 
-        await Eventually.Until(() => collector.Records.Count == 1000);
+        await Eventually.Until(() => collector.Records.Count == 1000, 30_000);
         Assert.Equal(Enumerable.Range(1, 1000).Select(s => (ulong)s), collector.Records.Select(r => r.Sequence).Order());
         Assert.Empty(collector.Gaps);
     }
@@ -55,7 +55,7 @@ public class CurveLinkTests
             Connect = [endpoint], Prefixes = ["md.SIM.A"], Snapshot = true, SnapshotEndpoints = [snapshot],
         }));
         await using var goodSubscriber = good.Attach(new TelemetrySubscriber(new SubscriberOptions { Connect = [endpoint], Prefixes = ["md."], CurveServerKey = server.PublicKey }));
-        await Eventually.Until(() => publisher.GetStats().Subscriptions == 1);
+        await Eventually.Until(() => publisher.GetStats().Subscriptions == 1, 30_000);
 
         // Two rounds: by the second, every client has retried its handshake many times.
         for (int round = 0; round < 2; round++)
@@ -65,7 +65,7 @@ public class CurveLinkTests
                 publisher.Publish(topic, SecurityRecords.Tick(s));
             }
 
-            await Eventually.Until(() => good.Records.Count == (round + 1) * 1999);
+            await Eventually.Until(() => good.Records.Count == (round + 1) * 1999, 30_000);
         }
 
         Assert.Equal(1, publisher.GetStats().Subscriptions);

@@ -37,14 +37,14 @@ public sealed class CurveRelayTests : IDisposable
         }));
 
         // Record 1 was published before anyone subscribed: only the snapshot, fetched upstream over CURVE, has it.
-        await Eventually.Until(() => collector.Records.Count == 1, 20_000, relay.Describe());
-        await Eventually.Until(() => publisher.GetStats().Subscriptions >= 1, 20_000, relay.Describe());
+        await Eventually.Until(() => collector.Records.Count == 1, 30_000, relay.Describe());
+        await Eventually.Until(() => publisher.GetStats().Subscriptions >= 1, 30_000, relay.Describe());
         for (int s = 2; s <= 1000; s++)
         {
             publisher.Publish(topic, SecurityRecords.Tick(s));
         }
 
-        await Eventually.Until(() => collector.Records.Count == 1000, 20_000, relay.Describe());
+        await Eventually.Until(() => collector.Records.Count == 1000, 30_000, relay.Describe());
         Assert.Equal(Enumerable.Range(1, 1000).Select(s => (ulong)s), collector.Records.Select(r => r.Sequence).Order());
         var counters = await relay.CountersAsync();
         Assert.Equal(2L, counters.SubscriptionsForwarded); // "md." and the snapshot barrier; never the plaintext client's "md.SIM."

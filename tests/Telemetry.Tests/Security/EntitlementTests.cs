@@ -25,7 +25,7 @@ public class EntitlementTests
         await using var everythingSubscriber = everything.Attach(Subscriber(endpoint, Tokens.Issue(secret, "ops", "md.", "log."), "md.", "log."));
 
         // alice: "md.OTHER.", "md." and "" refused; forged, expired and anonymous one each.
-        await Eventually.Until(() => publisher.GetStats().RefusedSubscriptions == 6 && publisher.GetStats().Subscriptions == 3, because: $"{publisher.GetStats()}");
+        await Eventually.Until(() => publisher.GetStats().RefusedSubscriptions == 6 && publisher.GetStats().Subscriptions == 3, 30_000, because: $"{publisher.GetStats()}");
         for (int s = 1; s <= 500; s++)
         {
             foreach (var topic in topics)
@@ -34,8 +34,8 @@ public class EntitlementTests
             }
         }
 
-        await Eventually.Until(() => everything.Records.Count == 1500);
-        await Eventually.Until(() => alice.Records.Count == 500);
+        await Eventually.Until(() => everything.Records.Count == 1500, 30_000);
+        await Eventually.Until(() => alice.Records.Count == 500, 30_000);
         Assert.All(alice.Records, r => Assert.Equal("md.SIM.AAA", r.Topic));
         Assert.Equal(500, alice.Records.Count);
         foreach (var subscriber in new[] { forgedSubscriber, expiredSubscriber, anonymousSubscriber })
@@ -61,7 +61,7 @@ public class EntitlementTests
         await using var aliceSubscriber = alice.Attach(Subscriber(endpoint: publisher.BoundEndpoints[0], Tokens.Issue(secret, "alice", "md.SIM."), ["md."], snapshot));
         var forged = new Collector<Tick>();
         await using var forgedSubscriber = forged.Attach(Subscriber(publisher.BoundEndpoints[0], Tokens.Issue(Tokens.NewSecret(), "mallory", ""), ["md."], snapshot));
-        await Eventually.Until(() => aliceSubscriber.GetStats().Snapshots == 1 && forgedSubscriber.GetStats().Snapshots == 1);
+        await Eventually.Until(() => aliceSubscriber.GetStats().Snapshots == 1 && forgedSubscriber.GetStats().Snapshots == 1, 30_000);
 
         Assert.Equal(["md.SIM.AAA"], alice.Records.Select(r => r.Topic));
         Assert.Empty(forged.Records);
@@ -76,14 +76,14 @@ public class EntitlementTests
         var topic = publisher.Topic("md.SIM.AAA");
         var victim = new Collector<Tick>();
         await using var victimSubscriber = victim.Attach(Subscriber(publisher.BoundEndpoints[0], Tokens.Issue(secret, "victim", "md.SIM."), "md.SIM."));
-        await Eventually.Until(() => publisher.GetStats().Subscriptions == 1);
+        await Eventually.Until(() => publisher.GetStats().Subscriptions == 1, 30_000);
 
         // The attacker's XSUB sends the bare subscribe (refused) so that it will pass on the bare unsubscribe:
         // to the gate that looks like NetMQ's notice that the prefix's last holder left.
         using var attacker = new NetMQ.Sockets.XSubscriberSocket();
         attacker.Connect(publisher.BoundEndpoints[0]);
         NetMQ.OutgoingSocketExtensions.SendFrame(attacker, [1, .. "md.SIM."u8]);
-        await Eventually.Until(() => publisher.GetStats().RefusedSubscriptions == 1);
+        await Eventually.Until(() => publisher.GetStats().RefusedSubscriptions == 1, 30_000);
         NetMQ.OutgoingSocketExtensions.SendFrame(attacker, [0, .. "md.SIM."u8]);
         for (int round = 1; round <= 2; round++)
         {
@@ -92,7 +92,7 @@ public class EntitlementTests
                 publisher.Publish(topic, SecurityRecords.Tick(s + ((round - 1) * 500)));
             }
 
-            await Eventually.Until(() => victim.Records.Count == round * 500);
+            await Eventually.Until(() => victim.Records.Count == round * 500, 30_000);
         }
 
         Assert.Equal(1, publisher.GetStats().Subscriptions);

@@ -44,11 +44,11 @@ public sealed class RelayEntitlementTests : IDisposable
         }));
 
         // The snapshot, fetched upstream with the relay's token, is cut down to alice's grant.
-        await Eventually.Until(() => aliceSubscriber.GetStats().Snapshots == 1, 20_000, relay.Describe());
+        await Eventually.Until(() => aliceSubscriber.GetStats().Snapshots == 1, 30_000, relay.Describe());
         Assert.Equal(["md.SIM.AAA"], alice.Records.Select(r => r.Topic));
 
         // Upstream sees the relay's subscriptions ("md." from ops, "md.SIM." from alice), honoured with its token.
-        await Eventually.Until(() => publisher.GetStats().Subscriptions == 2, 20_000, relay.Describe());
+        await Eventually.Until(() => publisher.GetStats().Subscriptions == 2, 30_000, relay.Describe());
         for (int s = 2; s <= 501; s++)
         {
             foreach (var topic in topics)
@@ -57,8 +57,8 @@ public sealed class RelayEntitlementTests : IDisposable
             }
         }
 
-        await Eventually.Until(() => ops.Records.Count == 1000, 20_000, relay.Describe());
-        await Eventually.Until(() => alice.Records.Count == 501, 20_000, relay.Describe());
+        await Eventually.Until(() => ops.Records.Count == 1000, 30_000, relay.Describe());
+        await Eventually.Until(() => alice.Records.Count == 501, 30_000, relay.Describe());
         Assert.All(alice.Records, r => Assert.Equal("md.SIM.AAA", r.Topic));
         var metrics = await relay.ScrapeAsync();
         Assert.Equal(1L, metrics.Get("telemetry_relay_entitlement_refused_total", "request", "subscription"));
