@@ -15,6 +15,8 @@ internal static class Program
             StatCommand.Create(),
             PubCommand.Create(),
             SinkCommand.Create(),
+            KeygenCommand.Create(),
+            TokenCommand.Create(),
         };
 
         // Signals are handled here rather than by System.CommandLine, whose handler reports 130/143

@@ -9,6 +9,8 @@ internal static class CommandLine
                          Without it the dashboard runs a demo topology in-process: a simulated feed,
                          log and metric publishers and a relay, all on loopback.
           --prefix P     topic prefix to subscribe (repeatable; default md. log. metric.)
+          --curve-server-key FILE.pub   CURVE public key of the publisher or relay behind --connect
+          --token-file FILE             entitlement token sent with the subscriptions (telemetry token)
           --port N       HTTP port of the page and /metrics (default 5080)
           --host NAME    host name to listen on (default localhost: loopback only)
           --symbols N    demo feed: number of symbols (default 50)
@@ -24,6 +26,8 @@ internal static class CommandLine
             ["--host"] = "Dashboard:Host",
             ["--symbols"] = "Feed:Symbols",
             ["--rate"] = "Feed:Rate",
+            ["--curve-server-key"] = "Dashboard:CurveServerKeyFile",
+            ["--token-file"] = "Dashboard:EntitlementTokenFile",
         },
         new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -32,5 +36,15 @@ internal static class CommandLine
         });
 
     /// <summary>Parses <paramref name="args"/>; returns null and an error message (empty for --help) when it cannot.</summary>
-    public static Dictionary<string, string?>? Parse(string[] args, out string? error) => Flags.Parse(args, out error);
+    public static Dictionary<string, string?>? Parse(string[] args, out string? error)
+    {
+        var flags = Flags.Parse(args, out error);
+        if (flags is not null)
+        {
+            error = Hosting.KeyFiles.Resolve(flags, "Dashboard:CurveServerKeyFile", "Dashboard:CurveServerKey", secret: false)
+                ?? Hosting.KeyFiles.Resolve(flags, "Dashboard:EntitlementTokenFile", "Dashboard:EntitlementToken", Hosting.KeyFiles.ReadToken);
+        }
+
+        return error is null ? flags : null;
+    }
 }

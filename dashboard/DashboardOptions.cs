@@ -12,6 +12,12 @@ public sealed record DashboardOptions
     /// <summary>Topic prefixes to subscribe; empty means <see cref="DefaultPrefixes"/>.</summary>
     public IReadOnlyList<string> Prefixes { get; init; } = [];
 
+    /// <summary>Public key (Z85) of the CURVE publisher or relay behind <see cref="Connect"/>; null is plaintext.</summary>
+    public string? CurveServerKey { get; init; }
+
+    /// <summary>Entitlement token sent with the subscriptions, for publishers and relays that enforce entitlements.</summary>
+    public string? EntitlementToken { get; init; }
+
     /// <summary>HTTP port of the page and <c>/metrics</c>.</summary>
     public int Port { get; init; } = 5080;
 
@@ -47,6 +53,11 @@ public sealed record DashboardOptions
         if (LogCapacity is < 10 or > 1_000_000)
         {
             problems.Add("Dashboard:LogCapacity must be 10 to 1,000,000.");
+        }
+
+        if (CurveServerKey is not null && !CurveKeyPair.IsZ85Key(CurveServerKey))
+        {
+            problems.Add("Dashboard:CurveServerKey must be a 40-character Z85 key.");
         }
 
         problems.AddRange(Connect.Where(e => !Endpoint.IsValid(e)).Select(e => $"'{e}' is not a tcp://, inproc:// or ipc:// endpoint."));

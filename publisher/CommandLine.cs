@@ -21,6 +21,11 @@ internal static class CommandLine
           --queue-full MODE  block (default) or dropnewest when the send queue is full
           --pgm-rate KBPS    epgm send rate in kbit/s, headers and repairs included (default 100000)
           --pgm-recovery T   epgm repair history, e.g. 00:00:03 (default 3 s)
+          --curve-key FILE.key         CURVE secret key: bound endpoints (data and snapshot) are encrypted
+                                       and accept only clients that know FILE.pub
+          --curve-server-key FILE.pub  CURVE public key of the server behind --connect (e.g. a sink)
+          --entitlement-secret FILE    honour only subscriptions with a token signed with this secret
+                                       (telemetry token --new-secret FILE writes one)
         Any setting can also come from appsettings.json or environment variables such as
         Telemetry__Publisher__MaxBatchRecords=256. With no --bind or --connect anywhere, it binds
         tcp://127.0.0.1:5556.
@@ -37,6 +42,9 @@ internal static class CommandLine
             ["--queue-full"] = "Telemetry:Publisher:QueueFullMode",
             ["--pgm-rate"] = "Telemetry:Publisher:Pgm:RateKbps",
             ["--pgm-recovery"] = "Telemetry:Publisher:Pgm:RecoveryInterval",
+            ["--curve-key"] = "Telemetry:Publisher:CurveSecretKeyFile",
+            ["--curve-server-key"] = "Telemetry:Publisher:CurveServerKeyFile",
+            ["--entitlement-secret"] = "Telemetry:Publisher:EntitlementSecretFile",
         },
         new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -46,5 +54,16 @@ internal static class CommandLine
         });
 
     /// <summary>Parses <paramref name="args"/>; returns null and an error message when they are wrong.</summary>
-    public static Dictionary<string, string?>? Parse(string[] args, out string? error) => Flags.Parse(args, out error);
+    public static Dictionary<string, string?>? Parse(string[] args, out string? error)
+    {
+        var flags = Flags.Parse(args, out error);
+        if (flags is not null)
+        {
+            error = Hosting.KeyFiles.Resolve(flags, "Telemetry:Publisher:CurveSecretKeyFile", "Telemetry:Publisher:CurveSecretKey", secret: true)
+                ?? Hosting.KeyFiles.Resolve(flags, "Telemetry:Publisher:CurveServerKeyFile", "Telemetry:Publisher:CurveServerKey", secret: false)
+                ?? Hosting.KeyFiles.Resolve(flags, "Telemetry:Publisher:EntitlementSecretFile", "Telemetry:Publisher:EntitlementSecret", Hosting.KeyFiles.ReadEntitlementSecret);
+        }
+
+        return error is null ? flags : null;
+    }
 }

@@ -18,6 +18,7 @@ internal sealed class PublisherMetrics(TelemetryPublisher<Tick> publisher, IOpti
     private static readonly Gauge QueueDepth = Metrics.CreateGauge("telemetry_publisher_queue_depth", "Records waiting for the sender thread.");
     private static readonly Gauge Subscribers = Metrics.CreateGauge("telemetry_publisher_subscribers", "Connected peers.");
     private static readonly Gauge Subscriptions = Metrics.CreateGauge("telemetry_publisher_subscriptions", "Distinct subscribed topic prefixes.");
+    private static readonly Counter Refused = Metrics.CreateCounter("telemetry_publisher_entitlement_refused_total", "Subscriptions and snapshot requests refused for want of a valid token granting them.");
 
     private MetricServer? _server;
 
@@ -56,5 +57,6 @@ internal sealed class PublisherMetrics(TelemetryPublisher<Tick> publisher, IOpti
         QueueDepth.Set(stats.QueueDepth);
         Subscribers.Set(stats.Connections);
         Subscriptions.Set(stats.Subscriptions);
+        Refused.IncTo(stats.RefusedSubscriptions);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using NetMQ;
 using NetMQ.Sockets;
+using Telemetry.Internal;
 using Telemetry.Wire;
 
 namespace Telemetry.Relay;
@@ -35,6 +36,7 @@ internal sealed partial class Forwarder
         _snapshotServer = new RouterSocket();
         _snapshotServer.Options.Linger = TimeSpan.Zero;
         _snapshotServer.Options.SendHighWatermark = 1_000_000;
+        Curve.ApplyServer(_snapshotServer, _options.CurveSecretKey);
         foreach (var endpoint in endpoints)
         {
             _snapshotServer.Bind(endpoint);
@@ -47,6 +49,7 @@ internal sealed partial class Forwarder
             dealer.Options.Linger = TimeSpan.Zero;
             dealer.Options.ReceiveHighWatermark = 1_000_000;
             dealer.Options.MaxMsgSize = _options.MaxMessageBytes;
+            Curve.ApplyClient(dealer, _options.CurveServerKey, _options.CurveSecretKey);
             dealer.Connect(endpoint);
             dealer.ReceiveReady += (_, e) => ReceiveUpstreamAnswers(e.Socket);
             _upstreamSnapshots.Add(dealer);
@@ -110,7 +113,8 @@ internal sealed partial class Forwarder
         {
             if (SnapshotProtocol.TryParseRequest(frames, 1, out string nonce, out var prefixes) && !_pending.ContainsKey(nonce))
             {
-                _pending[nonce] = new Pending(frames[0], nonce, prefixes, Deadline(SnapshotProtocol.BarrierTimeout));
+                var grant = SnapshotGrant(prefixes, out bool refused);
+                _pending[nonce] = new Pending(frames[0], nonce, prefixes, Deadline(SnapshotProtocol.BarrierTimeout)) { Grant = grant, Refused = refused };
             }
 
             frames.Clear();
@@ -160,6 +164,11 @@ internal sealed partial class Forwarder
                 request.Append(prefix);
             }
 
+            if (_options.EntitlementToken is { } token)
+            {
+                request.Append(Security.EntitlementWire.AuthFramePrefix + token);
+            }
+
             dealer.SendMultipartMessage(request);
         }
 
@@ -187,7 +196,8 @@ internal sealed partial class Forwarder
 
             // Several upstreams may know a topic; the first answer wins, the subscriber's sequence
             // tracking would drop an older repeat anyway.
-            if (pending.Sent.Add(Encoding.UTF8.GetString(frames[1])))
+            string topic = Encoding.UTF8.GetString(frames[1]);
+            if (pending.Allows(topic) && pending.Sent.Add(topic))
             {
                 _snapshotServer!.SendMoreFrame(pending.Identity).SendMoreFrame(frames[0]).SendMoreFrame(frames[1]).SendFrame(frames[2]);
             }
@@ -201,6 +211,11 @@ internal sealed partial class Forwarder
         byte[] nonce = Encoding.UTF8.GetBytes(pending.Nonce);
         foreach (var (topic, batch) in _cache.LastRecords(pending.Prefixes, pending.Sent))
         {
+            if (!pending.Allows(topic))
+            {
+                continue;
+            }
+
             _snapshotServer!.SendMoreFrame(pending.Identity).SendMoreFrame(nonce).SendMoreFrame(topic).SendFrame(batch);
             pending.Sent.Add(topic);
         }
@@ -227,5 +242,13 @@ internal sealed partial class Forwarder
         public int UpstreamRemaining { get; set; }
 
         public HashSet<string> Sent { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>What the requester's token grants; null when entitlements are off.</summary>
+        public Security.EntitlementTokens.Grant? Grant { get; init; }
+
+        /// <summary>Entitlements are on and the request had no valid token: it is answered with nothing.</summary>
+        public bool Refused { get; init; }
+
+        public bool Allows(string topic) => !Refused && (Grant is null || Grant.Covers(topic));
     }
 }

@@ -47,6 +47,9 @@ internal sealed partial class Forwarder : IDisposable
         _down.Options.Linger = TimeSpan.Zero;
         NetMqRuntime.ApplyLinkOptions(_up, options.HeartbeatInterval, options.HeartbeatTimeout);
         NetMqRuntime.ApplyLinkOptions(_down, options.HeartbeatInterval, options.HeartbeatTimeout);
+        Curve.ApplyClient(_up, options.CurveServerKey, options.CurveSecretKey);
+        Curve.ApplyServer(_down, options.CurveSecretKey);
+        SetUpEntitlements();
 
         string id = Guid.NewGuid().ToString("N");
         _upMonitor = new NetMQMonitor(_up, $"inproc://relay-up-{id}", SocketEvents.Connected | SocketEvents.Disconnected);
@@ -167,6 +170,12 @@ internal sealed partial class Forwarder : IDisposable
 
     private void ForwardSubscriptions()
     {
+        if (_gate is not null)
+        {
+            ForwardEntitledSubscriptions(_gate);
+            return;
+        }
+
         for (int i = 0; i < MaxMessagesPerWake && _down.TryReceive(ref _subscription, TimeSpan.Zero); i++)
         {
             var frame = _subscription.Slice();
@@ -179,19 +188,33 @@ internal sealed partial class Forwarder : IDisposable
             string prefix = System.Text.Encoding.UTF8.GetString(frame[1..]);
             if (subscribe ? _held.Add(prefix) : _held.Remove(prefix))
             {
-                OnSubscription(subscribe, prefix);
-                _up.Send(ref _subscription, more: false);
-                if (subscribe)
-                {
-                    Counters.SubscriptionsForwarded++;
-                }
-                else
-                {
-                    Counters.UnsubscriptionsForwarded++;
-                }
+                ForwardUp(subscribe, prefix);
             }
 
             Counters.HeldSubscriptions = _held.Count;
+        }
+    }
+
+    /// <summary>Sends a change of the held set upstream, with this relay's own token when it has one.</summary>
+    private void ForwardUp(bool subscribe, string prefix)
+    {
+        OnSubscription(subscribe, prefix);
+        if (_options.EntitlementToken is null)
+        {
+            _up.Send(ref _subscription, more: false);
+        }
+        else
+        {
+            _up.SendFrame(Security.EntitlementWire.Subscription(subscribe, prefix, _options.EntitlementToken));
+        }
+
+        if (subscribe)
+        {
+            Counters.SubscriptionsForwarded++;
+        }
+        else
+        {
+            Counters.UnsubscriptionsForwarded++;
         }
     }
 

@@ -22,4 +22,7 @@ internal sealed class LinkCounters
     public long SnapshotsServed;
     public long SnapshotsFromCacheOnly;
     public int CachedTopics;
+    public long SubscriptionsRefused;
+    public long SubscriptionsLost;
+    public long SnapshotsRefused;
 }

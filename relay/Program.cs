@@ -15,17 +15,41 @@ const string usage = """
       --metrics-port N   Prometheus /metrics port, 0 = off (default 9102)
       --pgm-rate KBPS    epgm:// send rate in kbit/s (default 100000); either side may be "epgm://IFACE;GROUP:PORT"
       --pgm-recovery T   epgm:// repair history, e.g. 00:00:03 (default 3 s)
+      --curve-key FILE.key         CURVE secret key of the bound side (data and snapshot): encrypted, clients need FILE.pub
+      --curve-server-key FILE.pub  CURVE public key of the upstream publisher or relay
+      --entitlement-secret FILE    enforce entitlements downstream: honour only subscriptions with a token signed with this secret
+      --token-file FILE            this relay's own entitlement token, presented upstream
     Settings can also come from appsettings.json (section Relay) and environment variables (Relay__Upstream__0=...).
     """;
 
 var flags = new CommandLineFlags(
-    new Dictionary<string, string>(StringComparer.Ordinal) { ["--name"] = "Relay:Name", ["--metrics-port"] = "Metrics:Port", ["--pgm-rate"] = "Relay:Pgm:RateKbps", ["--pgm-recovery"] = "Relay:Pgm:RecoveryInterval" },
+    new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--name"] = "Relay:Name",
+        ["--metrics-port"] = "Metrics:Port",
+        ["--curve-key"] = "Relay:CurveSecretKeyFile",
+        ["--curve-server-key"] = "Relay:CurveServerKeyFile",
+        ["--entitlement-secret"] = "Relay:EntitlementSecretFile",
+        ["--token-file"] = "Relay:EntitlementTokenFile",
+        ["--pgm-rate"] = "Relay:Pgm:RateKbps",
+        ["--pgm-recovery"] = "Relay:Pgm:RecoveryInterval",
+    },
     new Dictionary<string, string>(StringComparer.Ordinal) { ["--upstream"] = "Relay:Upstream", ["--bind"] = "Relay:Bind", ["--snapshot-bind"] = "Relay:SnapshotBind", ["--upstream-snapshot"] = "Relay:UpstreamSnapshot" })
     .Parse(args, out var error);
 if (flags is null)
 {
     Console.Error.WriteLine(error is { Length: > 0 } ? error + Environment.NewLine + usage : usage);
     return error is { Length: > 0 } ? HostRunner.InvalidConfiguration : 0;
+}
+
+error = KeyFiles.Resolve(flags, "Relay:CurveSecretKeyFile", "Relay:CurveSecretKey", secret: true)
+    ?? KeyFiles.Resolve(flags, "Relay:CurveServerKeyFile", "Relay:CurveServerKey", secret: false)
+    ?? KeyFiles.Resolve(flags, "Relay:EntitlementSecretFile", "Relay:EntitlementSecret", KeyFiles.ReadEntitlementSecret)
+    ?? KeyFiles.Resolve(flags, "Relay:EntitlementTokenFile", "Relay:EntitlementToken", KeyFiles.ReadToken);
+if (error is not null)
+{
+    Console.Error.WriteLine(error);
+    return HostRunner.InvalidConfiguration;
 }
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });

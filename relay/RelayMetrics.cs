@@ -17,6 +17,8 @@ internal sealed class RelayMetrics(RelayService relay, IOptions<MetricsOptions> 
     private static readonly Gauge DownstreamConnections = Metrics.CreateGauge("telemetry_relay_downstream_connections", "Downstream peers connected now.");
     private static readonly Counter Snapshots = Metrics.CreateCounter("telemetry_relay_snapshots_total", "Late-join snapshots answered, by source.", "source");
     private static readonly Gauge CachedTopics = Metrics.CreateGauge("telemetry_relay_cached_topics", "Topics in the last-value cache.");
+    private static readonly Counter Refused = Metrics.CreateCounter("telemetry_relay_entitlement_refused_total", "Downstream requests refused for want of a valid token granting them.", "request");
+    private static readonly Counter Lost = Metrics.CreateCounter("telemetry_relay_subscriptions_lost_total", "Downstream subscriptions dropped because NetMQ paired them with no pipe (manual-mode XPUB).");
     private static readonly Counter Dropped = Metrics.CreateCounter("telemetry_relay_dropped_total", "Messages not forwarded, by reason.", "reason");
 
     private MetricServer? _server;
@@ -63,5 +65,8 @@ internal sealed class RelayMetrics(RelayService relay, IOptions<MetricsOptions> 
         Snapshots.WithLabels("cache_only").IncTo(fromCacheOnly);
         CachedTopics.Set(Volatile.Read(ref c.CachedTopics));
         Dropped.WithLabels("malformed").IncTo(Volatile.Read(ref c.Malformed));
+        Refused.WithLabels("subscription").IncTo(Volatile.Read(ref c.SubscriptionsRefused));
+        Refused.WithLabels("snapshot").IncTo(Volatile.Read(ref c.SnapshotsRefused));
+        Lost.IncTo(Volatile.Read(ref c.SubscriptionsLost));
     }
 }

@@ -42,6 +42,18 @@ public sealed record RelayOptions
     /// <summary>Rate, recovery interval and packet size of <c>epgm://</c> upstreams and downstreams.</summary>
     public PgmOptions Pgm { get; init; } = PgmOptions.Default;
 
+    /// <summary>CURVE secret key (Z85) of the downstream side: the bound data and snapshot endpoints then accept only CURVE clients that know its public key. Also this relay's long-term key toward a CURVE upstream.</summary>
+    public string? CurveSecretKey { get; init; }
+
+    /// <summary>Public key (Z85) of the CURVE upstream publisher or relay, for the data and snapshot connections.</summary>
+    public string? CurveServerKey { get; init; }
+
+    /// <summary>Entitlement secret (base64) for downstream: subscriptions and snapshot requests are honoured only with a valid token signed with it that grants them. Null honours everything.</summary>
+    public string? EntitlementSecret { get; init; }
+
+    /// <summary>This relay's own entitlement token, sent upstream with its subscriptions and snapshot requests.</summary>
+    public string? EntitlementToken { get; init; }
+
     /// <summary>Returns the problems with these settings.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -66,6 +78,21 @@ public sealed record RelayOptions
         if (HeartbeatInterval <= TimeSpan.Zero || HeartbeatTimeout <= HeartbeatInterval)
         {
             problems.Add("HeartbeatTimeout must exceed a positive HeartbeatInterval.");
+        }
+
+        if (CurveSecretKey is not null && !CurveKeyPair.IsZ85Key(CurveSecretKey))
+        {
+            problems.Add("Relay:CurveSecretKey must be a 40-character Z85 key.");
+        }
+
+        if (EntitlementSecret is not null && Security.EntitlementSecrets.TryDecode(EntitlementSecret) is null)
+        {
+            problems.Add("Relay:EntitlementSecret must be base64 of at least 16 bytes.");
+        }
+
+        if (CurveServerKey is not null && !CurveKeyPair.IsZ85Key(CurveServerKey))
+        {
+            problems.Add("Relay:CurveServerKey must be a 40-character Z85 key.");
         }
 
         return problems;

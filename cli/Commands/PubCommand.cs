@@ -26,6 +26,8 @@ internal static class PubCommand
         {
             connect, bind, name, wait,
         };
+        var security = new Security.LinkSecurityOptions();
+        security.AddTo(command);
         CliOptions.RequireEndpoint(command, connect, bind);
         command.Validators.Add(result =>
         {
@@ -44,6 +46,11 @@ internal static class PubCommand
             if (result.GetValue(name) is { } publisherName)
             {
                 options = options with { Name = publisherName };
+            }
+
+            if (!security.TryApply(result, options, out options, out var error))
+            {
+                return Task.FromResult(Stderr.Fail(error!));
             }
 
             var waitFor = result.GetValue(wait) is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;

@@ -30,18 +30,20 @@ internal static class SinkCommand
         CliOptions.RequireEndpoint(command, connect, bind);
         CliOptions.RequireAtLeast(command, maxBytes, 1024L);
         CliOptions.RequireAtLeast(command, maxAge, 1);
-        command.SetAction((result, cancellationToken) => RunAsync(
-            new SubscriberOptions
+        var security = new Security.LinkSecurityOptions();
+        security.AddTo(command);
+        command.SetAction((result, cancellationToken) =>
+        {
+            var options = new SubscriberOptions
             {
                 Bind = result.GetValue(bind) ?? [],
                 Connect = result.GetValue(connect) ?? [],
                 Prefixes = result.GetValue(prefix) ?? [string.Empty],
-            },
-            result.GetValue(output)!,
-            result.GetValue(maxBytes),
-            TimeSpan.FromSeconds(result.GetValue(maxAge)),
-            result.GetValue(metricsPort),
-            cancellationToken));
+            };
+            return security.TryApply(result, options, out options, out var error)
+                ? RunAsync(options, result.GetValue(output)!, result.GetValue(maxBytes), TimeSpan.FromSeconds(result.GetValue(maxAge)), result.GetValue(metricsPort), cancellationToken)
+                : Task.FromResult(Stderr.Fail(error!));
+        });
         return command;
     }
 

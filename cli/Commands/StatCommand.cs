@@ -29,12 +29,15 @@ internal static class StatCommand
                 result.AddError("--duration must be at least 1 second.");
             }
         });
-        command.SetAction((result, cancellationToken) => RunAsync(
-            new SubscriberOptions { Connect = result.GetValue(connect) ?? [], Prefixes = result.GetValue(prefix) ?? [string.Empty] },
-            result.GetValue(duration),
-            result.GetValue(top),
-            TimeProvider.System,
-            cancellationToken));
+        var security = new Security.LinkSecurityOptions();
+        security.AddTo(command);
+        command.SetAction((result, cancellationToken) =>
+        {
+            var options = new SubscriberOptions { Connect = result.GetValue(connect) ?? [], Prefixes = result.GetValue(prefix) ?? [string.Empty] };
+            return security.TryApply(result, options, out options, out var error)
+                ? RunAsync(options, result.GetValue(duration), result.GetValue(top), TimeProvider.System, cancellationToken)
+                : Task.FromResult(Stderr.Fail(error!));
+        });
         return command;
     }
 

@@ -22,6 +22,8 @@ internal static class SubCommand
         {
             connect, bind, prefix, json, count, snapshot,
         };
+        var security = new Security.LinkSecurityOptions();
+        security.AddTo(command);
         CliOptions.RequireEndpoint(command, connect, bind);
         command.Validators.Add(result =>
         {
@@ -30,17 +32,19 @@ internal static class SubCommand
                 result.AddError("--count must be at least 1.");
             }
         });
-        command.SetAction((result, cancellationToken) => RunAsync(
-            new SubscriberOptions
+        command.SetAction((result, cancellationToken) =>
+        {
+            var options = new SubscriberOptions
             {
                 Connect = result.GetValue(connect) ?? [],
                 Bind = result.GetValue(bind) ?? [],
                 Prefixes = result.GetValue(prefix) ?? [string.Empty],
                 Snapshot = result.GetValue(snapshot),
-            },
-            result.GetValue(json),
-            result.GetValue(count),
-            cancellationToken));
+            };
+            return security.TryApply(result, options, out options, out var error)
+                ? RunAsync(options, result.GetValue(json), result.GetValue(count), cancellationToken)
+                : Task.FromResult(Stderr.Fail(error!));
+        });
         return command;
     }
 

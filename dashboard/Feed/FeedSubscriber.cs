@@ -32,6 +32,8 @@ internal sealed class FeedSubscriber(
                 Connect = source.Endpoints,
                 Prefixes = options.EffectivePrefixes,
                 Snapshot = source.Snapshot,
+                CurveServerKey = options.Demo ? null : options.CurveServerKey,
+                EntitlementToken = options.Demo ? null : options.EntitlementToken,
             },
             logger);
         _subscriber.GapDetected += OnGap;

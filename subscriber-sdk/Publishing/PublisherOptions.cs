@@ -56,6 +56,28 @@ public sealed record PublisherOptions
     /// <summary>Rate, recovery interval and packet size of <c>epgm://</c> endpoints.</summary>
     public PgmOptions Pgm { get; init; } = PgmOptions.Default;
 
+    /// <summary>
+    /// This publisher's CURVE secret key (Z85, as in a <c>telemetry keygen</c> <c>.key</c> file). When
+    /// set, every bound endpoint (data and snapshot) is a CURVE server: links are encrypted and only
+    /// clients that know the matching public key get through. Null (the default) is plaintext.
+    /// </summary>
+    public string? CurveSecretKey { get; init; }
+
+    /// <summary>
+    /// The public key (Z85) of the CURVE server this publisher connects to, e.g. a sink started with
+    /// its own key; the connection then uses <see cref="CurveSecretKey"/> or an ephemeral key. A
+    /// CURVE client cannot also bind.
+    /// </summary>
+    public string? CurveServerKey { get; init; }
+
+    /// <summary>
+    /// The operator's entitlement secret (base64, at least 16 bytes; <c>telemetry token --new-secret</c>
+    /// writes one). When set, a subscription is honoured only if it carries a valid, unexpired token
+    /// signed with this secret that grants its prefix; others are refused and counted, and the
+    /// snapshot service answers only granted topics. Null (the default) honours every subscription.
+    /// </summary>
+    public string? EntitlementSecret { get; init; }
+
     /// <summary>Returns the problems with these settings; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -79,6 +101,8 @@ public sealed record PublisherOptions
         Check(problems, MaxMessagesPerSecond >= 0, "MaxMessagesPerSecond must not be negative (0 = no budget).");
         Check(problems, HeartbeatInterval > TimeSpan.Zero && HeartbeatTimeout > HeartbeatInterval, "HeartbeatTimeout must exceed a positive HeartbeatInterval.");
         Check(problems, Linger >= TimeSpan.Zero, "Linger must not be negative.");
+        Check(problems, EntitlementSecret is null || Security.EntitlementSecrets.TryDecode(EntitlementSecret) is not null, $"EntitlementSecret must be base64 of at least {Security.EntitlementTokens.MinSecretBytes} bytes.");
+        Internal.Curve.Validate(problems, CurveSecretKey, CurveServerKey, Bind.Count, Connect.Count, nameof(CurveSecretKey), nameof(CurveServerKey));
         return problems;
     }
 

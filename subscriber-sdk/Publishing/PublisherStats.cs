@@ -10,6 +10,7 @@ namespace Telemetry;
 /// <param name="QueueDepth">Records waiting for the sender thread now.</param>
 /// <param name="Subscriptions">Distinct topic prefixes subscribed by peers now.</param>
 /// <param name="Connections">Connected peers now.</param>
+/// <param name="RefusedSubscriptions">Subscriptions and snapshot requests refused for want of a valid token granting them (<see cref="PublisherOptions.EntitlementSecret"/>).</param>
 public readonly record struct PublisherStats(
     long Published,
     long Sent,
@@ -19,4 +20,5 @@ public readonly record struct PublisherStats(
     long DroppedUnsubscribed,
     int QueueDepth,
     int Subscriptions,
-    int Connections);
+    int Connections,
+    long RefusedSubscriptions = 0);

@@ -107,6 +107,9 @@ public sealed partial class TelemetryPublisher<T>
         socket.Options.SendHighWatermark = _options.SendHighWatermark;
         socket.Options.Linger = _options.Linger;
         NetMqRuntime.ApplyLinkOptions(socket, _options.HeartbeatInterval, _options.HeartbeatTimeout);
+        Curve.ApplyServer(socket, _options.CurveSecretKey is not null && _options.CurveServerKey is null ? _options.CurveSecretKey : null);
+        Curve.ApplyClient(socket, _options.CurveServerKey, _options.CurveSecretKey);
+        SetUpEntitlements(socket);
         return socket;
     }
 
@@ -165,6 +168,12 @@ public sealed partial class TelemetryPublisher<T>
             while (socket.TryReceive(ref msg, TimeSpan.Zero))
             {
                 var frame = msg.Slice();
+                if (_gate is not null)
+                {
+                    ApplyGate(_gate.Handle(socket, frame));
+                    continue;
+                }
+
                 if (frame.Length == 0 || frame[0] > 1)
                 {
                     continue;
@@ -190,6 +199,7 @@ public sealed partial class TelemetryPublisher<T>
             msg.Close();
         }
 
+        _gate?.EndOfBatch();
         Volatile.Write(ref _subscriptionCount, _subscriptions.Count);
     }
 

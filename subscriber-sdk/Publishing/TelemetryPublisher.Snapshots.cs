@@ -36,6 +36,7 @@ public sealed partial class TelemetryPublisher<T>
         {
             router.Options.Linger = TimeSpan.Zero;
             router.Options.SendHighWatermark = 1_000_000;
+            Curve.ApplyServer(router, _options.CurveSecretKey);
             foreach (var endpoint in _options.SnapshotBind)
             {
                 router.Bind(endpoint);
@@ -80,7 +81,8 @@ public sealed partial class TelemetryPublisher<T>
         {
             if (SnapshotProtocol.TryParseRequest(frames, 1, out string nonce, out var prefixes))
             {
-                _pendingSnapshots.Add(new SnapshotRequest(frames[0], nonce, prefixes, Environment.TickCount64 + (long)SnapshotProtocol.BarrierTimeout.TotalMilliseconds));
+                var grant = SnapshotGrant(prefixes, out bool refused);
+                _pendingSnapshots.Add(new SnapshotRequest(frames[0], nonce, prefixes, Environment.TickCount64 + (long)SnapshotProtocol.BarrierTimeout.TotalMilliseconds, grant, refused));
             }
 
             frames.Clear();
@@ -108,7 +110,8 @@ public sealed partial class TelemetryPublisher<T>
         int count = 0;
         foreach (var topic in _topics.Values)
         {
-            if (topic.LastSequence == 0 || topic.Index >= _lastValues.Length || !SnapshotProtocol.Matches(topic.Name, request.Prefixes))
+            if (topic.LastSequence == 0 || topic.Index >= _lastValues.Length || !SnapshotProtocol.Matches(topic.Name, request.Prefixes)
+                || request.Refused || (request.Grant is not null && !request.Grant.Covers(topic.Name)))
             {
                 continue;
             }
@@ -126,5 +129,5 @@ public sealed partial class TelemetryPublisher<T>
         _snapshotsServed++;
     }
 
-    private sealed record SnapshotRequest(byte[] Identity, string Nonce, List<string> Prefixes, long Deadline);
+    private sealed record SnapshotRequest(byte[] Identity, string Nonce, List<string> Prefixes, long Deadline, Security.EntitlementTokens.Grant? Grant, bool Refused);
 }

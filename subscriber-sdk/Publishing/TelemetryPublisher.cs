@@ -177,7 +177,8 @@ public sealed partial class TelemetryPublisher<T> : IAsyncDisposable, IDisposabl
         Volatile.Read(ref _droppedUnsubscribed),
         _queue.Count,
         Volatile.Read(ref _subscriptionCount),
-        Volatile.Read(ref _connections));
+        Volatile.Read(ref _connections),
+        RefusedCount);
 
     /// <summary>Sends what is queued, waits up to <see cref="PublisherOptions.Linger"/> for it to leave, and closes the socket.</summary>
     public async ValueTask DisposeAsync()

@@ -51,6 +51,28 @@ public sealed record SubscriberOptions
     /// <summary>Rate, recovery interval and receive buffer of <c>epgm://</c> endpoints.</summary>
     public PgmOptions Pgm { get; init; } = PgmOptions.Default;
 
+    /// <summary>
+    /// The public key (Z85, as in a <c>telemetry keygen</c> <c>.pub</c> file) of the CURVE publisher
+    /// or relay this subscriber connects to, for the data and the snapshot connections. Null (the
+    /// default) is plaintext. A CURVE client cannot also bind.
+    /// </summary>
+    public string? CurveServerKey { get; init; }
+
+    /// <summary>
+    /// This subscriber's own CURVE secret key (Z85). With <see cref="Bind"/> (the sink topology) it
+    /// makes the bound endpoints CURVE servers; with <see cref="CurveServerKey"/> it is the client's
+    /// long-term key instead of a fresh ephemeral one.
+    /// </summary>
+    public string? CurveSecretKey { get; init; }
+
+    /// <summary>
+    /// An entitlement token (from <c>telemetry token</c>) sent with every subscription and snapshot
+    /// request, for publishers and relays that enforce entitlements: they honour only the prefixes it
+    /// grants. A subscription to a prefix wider than the grant (e.g. <c>md.</c> with a grant of
+    /// <c>md.SIM.</c>) is refused as a whole. Null sends plain subscriptions.
+    /// </summary>
+    public string? EntitlementToken { get; init; }
+
     /// <summary>Returns the problems with these settings; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -69,6 +91,8 @@ public sealed record SubscriberOptions
         PublisherOptions.Check(problems, MaxMessageBytes >= 1024, "MaxMessageBytes must be at least 1024.");
         PublisherOptions.Check(problems, ReceiveHighWatermark >= 1 && SubscriptionHighWatermark >= 1, "High-water marks must be at least 1.");
         PublisherOptions.Check(problems, HeartbeatInterval > TimeSpan.Zero && HeartbeatTimeout > HeartbeatInterval, "HeartbeatTimeout must exceed a positive HeartbeatInterval.");
+        PublisherOptions.Check(problems, EntitlementToken is null || (EntitlementToken.Length is > 0 and <= Security.EntitlementTokens.MaxTokenLength && EntitlementToken.All(c => c is > ' ' and < (char)127)), "EntitlementToken must be printable ASCII of at most 4096 characters.");
+        Internal.Curve.Validate(problems, CurveSecretKey, CurveServerKey, Bind.Count, Connect.Count, nameof(CurveSecretKey), nameof(CurveServerKey));
         return problems;
     }
 

@@ -31,6 +31,7 @@ public sealed partial class TelemetrySubscriber
             dealer.Options.Linger = TimeSpan.Zero;
             dealer.Options.MaxMsgSize = _options.MaxMessageBytes;
             dealer.Options.ReceiveHighWatermark = 1_000_000;
+            Curve.ApplyClient(dealer, _options.CurveServerKey, _options.CurveSecretKey);
             dealer.Connect(endpoint);
             dealer.ReceiveReady += (_, e) => ReceiveSnapshot(e.Socket);
             _snapshotSockets.Add(dealer);
@@ -51,7 +52,7 @@ public sealed partial class TelemetrySubscriber
         }
 
         string nonce = SnapshotProtocol.NewNonce();
-        _socket.Subscribe(SnapshotProtocol.BarrierTopic(nonce));
+        SendSubscription(subscribe: true, SnapshotProtocol.BarrierTopic(nonce));
         foreach (var dealer in _snapshotSockets)
         {
             var message = new NetMQMessage();
@@ -60,6 +61,11 @@ public sealed partial class TelemetrySubscriber
             foreach (var prefix in prefixes)
             {
                 message.Append(prefix);
+            }
+
+            if (_options.EntitlementToken is { } token)
+            {
+                message.Append(Security.EntitlementWire.AuthFramePrefix + token);
             }
 
             dealer.SendMultipartMessage(message);
@@ -106,7 +112,7 @@ public sealed partial class TelemetrySubscriber
     private void Finish(string nonce)
     {
         _pendingSnapshots.Remove(nonce);
-        _socket.Unsubscribe(SnapshotProtocol.BarrierTopic(nonce));
+        SendSubscription(subscribe: false, SnapshotProtocol.BarrierTopic(nonce));
     }
 
     private void DisposeSnapshots()

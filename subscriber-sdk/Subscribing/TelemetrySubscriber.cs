@@ -17,7 +17,7 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
 {
     private readonly SubscriberOptions _options;
     private readonly ILogger _logger;
-    private readonly SubscriberSocket _socket;
+    private readonly NetMQSocket _socket;
     private readonly NetMQQueue<Action> _commands = new();
     private readonly NetMQPoller _poller;
     private readonly HashSet<string> _prefixes = new(StringComparer.Ordinal);
@@ -42,7 +42,7 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _tracker = new StreamTracker(options.MaxTrackedStreams);
-        _socket = new SubscriberSocket();
+        _socket = CreateSocket(options);
         try
         {
             _socket.Options.ReceiveHighWatermark = options.ReceiveHighWatermark;
@@ -50,6 +50,8 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
             _socket.Options.MaxMsgSize = options.MaxMessageBytes;
             _socket.Options.Linger = TimeSpan.Zero;
             NetMqRuntime.ApplyLinkOptions(_socket, options.HeartbeatInterval, options.HeartbeatTimeout);
+            Curve.ApplyServer(_socket, options.CurveServerKey is null ? options.CurveSecretKey : null);
+            Curve.ApplyClient(_socket, options.CurveServerKey, options.CurveSecretKey);
             foreach (var prefix in options.Prefixes)
             {
                 AddPrefix(prefix);
@@ -122,7 +124,7 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
         {
             if (_prefixes.Remove(prefix))
             {
-                _socket.Unsubscribe(prefix);
+                SendSubscription(subscribe: false, prefix);
                 _prefixSet.Remove(System.Text.Encoding.UTF8.GetBytes(prefix));
                 _tracker.Forget(topic => _prefixSet.Matches(System.Text.Encoding.UTF8.GetBytes(topic)));
             }
@@ -218,7 +220,7 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
             return false;
         }
 
-        _socket.Subscribe(prefix);
+        SendSubscription(subscribe: true, prefix);
         _prefixSet.Add(System.Text.Encoding.UTF8.GetBytes(prefix));
         return true;
     }

@@ -1,0 +1,70 @@
+using NetMQ.Sockets;
+using Telemetry.Security;
+
+namespace Telemetry;
+
+/// <content>
+/// Entitlements (off unless <see cref="PublisherOptions.EntitlementSecret"/> is set): the XPUB runs in
+/// manual mode and the gate decides each subscription; only what it honours enters the XPUB's trie,
+/// so an unentitled subscriber is sent no byte of other topics. Snapshot requests are answered with
+/// the granted topics only.
+/// </content>
+public sealed partial class TelemetryPublisher<T>
+{
+    private EntitlementGate? _gate;
+    private byte[]? _entitlementSecret;
+    private long _refusedSnapshots;
+
+    /// <summary>Subscriptions and snapshot requests refused since start.</summary>
+    private long RefusedCount => Volatile.Read(ref _refusedSnapshots) + (_gate?.Refused ?? 0);
+
+    private void SetUpEntitlements(XPublisherSocket socket)
+    {
+        _entitlementSecret = EntitlementSecrets.TryDecode(_options.EntitlementSecret);
+        if (_entitlementSecret is null)
+        {
+            return;
+        }
+
+        socket.Options.ManualPublisher = true;
+        _gate = new EntitlementGate(_entitlementSecret, _logger, $"publisher {_options.Name}");
+    }
+
+    private void ApplyGate(GateResult result)
+    {
+        switch (result.Action)
+        {
+            case GateAction.Subscribed:
+                _subscriptions.Add(System.Text.Encoding.UTF8.GetBytes(result.Prefix));
+                break;
+            case GateAction.Departed:
+                _subscriptions.Remove(System.Text.Encoding.UTF8.GetBytes(result.Prefix));
+                break;
+            case GateAction.BarrierOn or GateAction.BarrierOff:
+                NoteBarrier(result.Action == GateAction.BarrierOn, System.Text.Encoding.UTF8.GetBytes(result.Prefix[Wire.SnapshotProtocol.BarrierPrefix.Length..]));
+                break;
+        }
+    }
+
+    /// <summary>The grant a snapshot request's token carries; null when entitlements are off (everything is granted).</summary>
+    private EntitlementTokens.Grant? SnapshotGrant(List<string> prefixes, out bool refused)
+    {
+        string? token = EntitlementWire.TakeToken(prefixes);
+        refused = false;
+        if (_entitlementSecret is null)
+        {
+            return null;
+        }
+
+        string? refusal = "no token";
+        var grant = token is null ? null : EntitlementTokens.Verify(_entitlementSecret, token, DateTimeOffset.UtcNow, out refusal);
+        if (grant is null)
+        {
+            refused = true;
+            Interlocked.Increment(ref _refusedSnapshots);
+            Internal.Log.SnapshotRefused(_logger, $"publisher {_options.Name}", refusal ?? "refused");
+        }
+
+        return grant;
+    }
+}
