@@ -66,18 +66,10 @@ internal sealed partial class Forwarder
     /// <summary>A snapshot request's grant: null when entitlements are off; <paramref name="refused"/> when they are on and the token is missing or bad.</summary>
     private EntitlementTokens.Grant? SnapshotGrant(List<string> prefixes, out bool refused)
     {
-        string? token = EntitlementWire.TakeToken(prefixes);
-        refused = false;
-        if (_entitlementSecret is null)
+        var grant = EntitlementTokens.ForSnapshot(_entitlementSecret, prefixes, out string? refusal);
+        refused = refusal is not null;
+        if (refused)
         {
-            return null;
-        }
-
-        string? refusal = "no token";
-        var grant = token is null ? null : EntitlementTokens.Verify(_entitlementSecret, token, DateTimeOffset.UtcNow, out refusal);
-        if (grant is null)
-        {
-            refused = true;
             Counters.SnapshotsRefused++;
             Telemetry.Internal.Log.SnapshotRefused(_logger, $"relay {_options.Name}", refusal ?? "refused");
         }

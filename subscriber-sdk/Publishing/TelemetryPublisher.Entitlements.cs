@@ -49,18 +49,10 @@ public sealed partial class TelemetryPublisher<T>
     /// <summary>The grant a snapshot request's token carries; null when entitlements are off (everything is granted).</summary>
     private EntitlementTokens.Grant? SnapshotGrant(List<string> prefixes, out bool refused)
     {
-        string? token = EntitlementWire.TakeToken(prefixes);
-        refused = false;
-        if (_entitlementSecret is null)
+        var grant = EntitlementTokens.ForSnapshot(_entitlementSecret, prefixes, out string? refusal);
+        refused = refusal is not null;
+        if (refused)
         {
-            return null;
-        }
-
-        string? refusal = "no token";
-        var grant = token is null ? null : EntitlementTokens.Verify(_entitlementSecret, token, DateTimeOffset.UtcNow, out refusal);
-        if (grant is null)
-        {
-            refused = true;
             Interlocked.Increment(ref _refusedSnapshots);
             Internal.Log.SnapshotRefused(_logger, $"publisher {_options.Name}", refusal ?? "refused");
         }

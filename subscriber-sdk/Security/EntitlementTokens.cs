@@ -25,6 +25,24 @@ internal static class EntitlementTokens
         return signed + "." + Base64Url.EncodeToString(HMACSHA256.HashData(secret, Encoding.ASCII.GetBytes(signed)));
     }
 
+    /// <summary>
+    /// Takes the token frame out of a snapshot request's prefixes and checks it. Returns null with no
+    /// refusal when entitlements are off (<paramref name="secret"/> null: everything is granted), and
+    /// null with the reason in <paramref name="refusal"/> when the token is missing or bad.
+    /// </summary>
+    public static Grant? ForSnapshot(byte[]? secret, List<string> prefixes, out string? refusal)
+    {
+        string? token = EntitlementWire.TakeToken(prefixes);
+        refusal = null;
+        if (secret is null)
+        {
+            return null;
+        }
+
+        refusal = "no token";
+        return token is null ? null : Verify(secret, token, DateTimeOffset.UtcNow, out refusal);
+    }
+
     /// <summary>Checks the signature and expiry of <paramref name="token"/>; the grant, or null and why not.</summary>
     public static Grant? Verify(ReadOnlySpan<byte> secret, string token, DateTimeOffset now, out string? refusal)
     {

@@ -55,27 +55,12 @@ internal sealed class PublisherHostProcess : IAsyncDisposable
     public async Task RestartAsync()
     {
         await KillAsync();
-        var deadline = DateTime.UtcNow + StartPatience;
-        while (true)
-        {
-            Process = ChildProcess.Start("ip", ["netns", "exec", _namespace, "dotnet", .. _args]);
-            while (!Process.HasExited && DateTime.UtcNow < deadline)
-            {
-                if (await TryScrapeAsync() is not null)
-                {
-                    return;
-                }
-
-                await Task.Delay(50);
-            }
-
-            // A port of the killed instance can stay busy for a moment: the new one exits, try again.
-            string output = Process.Describe();
-            _failedStarts.Add($"exit {(Process.HasExited ? Process.ExitCode : -1)}: {output}");
-            await KillAsync();
-            Assert.True(DateTime.UtcNow < deadline, $"The publisher host did not become ready within {StartPatience}.\n{output}");
-            await Task.Delay(200);
-        }
+        Process = await ReadyProcess.StartAsync(
+            () => ChildProcess.Start("ip", ["netns", "exec", _namespace, "dotnet", .. _args]),
+            async () => await TryScrapeAsync() is not null,
+            StartPatience,
+            _failedStarts,
+            "The publisher host");
     }
 
     public async Task<PrometheusText> ScrapeAsync() =>

@@ -75,29 +75,14 @@ internal sealed class RelayProcess : IAsyncDisposable
     public async Task RestartAsync()
     {
         await KillAsync();
-        var deadline = DateTime.UtcNow + StartPatience;
-        while (true)
-        {
-            Process = _netns is null
+        Process = await ReadyProcess.StartAsync(
+            () => _netns is null
                 ? ChildProcess.StartDotnet(Dll, _args)
-                : ChildProcess.Start("ip", ["netns", "exec", _netns, "dotnet", Dll, .. _args]);
-            while (!Process.HasExited && DateTime.UtcNow < deadline)
-            {
-                if (await TryScrapeAsync() is not null)
-                {
-                    return;
-                }
-
-                await Task.Delay(50);
-            }
-
-            // A port of the killed instance can stay busy for a moment: the new one exits, try again.
-            string output = Process.Describe();
-            _failedStarts.Add($"exit {(Process.HasExited ? Process.ExitCode : -1)}: {output}");
-            await KillAsync();
-            Assert.True(DateTime.UtcNow < deadline, $"Relay {Name} did not become ready within {StartPatience}.\n{output}");
-            await Task.Delay(200);
-        }
+                : ChildProcess.Start("ip", ["netns", "exec", _netns, "dotnet", Dll, .. _args]),
+            async () => await TryScrapeAsync() is not null,
+            StartPatience,
+            _failedStarts,
+            $"Relay {Name}");
     }
 
     public async Task<RelayCounters> CountersAsync() =>
