@@ -20,30 +20,17 @@ internal sealed class PublisherMetrics(TelemetryPublisher<Tick> publisher, IOpti
     private static readonly Gauge Subscriptions = Metrics.CreateGauge("telemetry_publisher_subscriptions", "Distinct subscribed topic prefixes.");
     private static readonly Counter Refused = Metrics.CreateCounter("telemetry_publisher_entitlement_refused_total", "Subscriptions and snapshot requests refused for want of a valid token granting them.");
 
-    private MetricServer? _server;
+    private Hosting.MetricsEndpoint? _endpoint;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.Port == 0)
-        {
-            return Task.CompletedTask;
-        }
-
-        Metrics.DefaultRegistry.AddBeforeCollectCallback(Update);
-        _server = new MetricServer(options.Value.Host, options.Value.Port);
-        _server.Start();
+        _endpoint = new Hosting.MetricsEndpoint(options.Value.Host, options.Value.Port, Update);
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_server is not null)
-        {
-            await _server.StopAsync().ConfigureAwait(false);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _endpoint?.StopAsync() ?? Task.CompletedTask;
 
-    public void Dispose() => _server?.Dispose();
+    public void Dispose() => _endpoint?.Dispose();
 
     private void Update()
     {

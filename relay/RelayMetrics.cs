@@ -21,29 +21,17 @@ internal sealed class RelayMetrics(RelayService relay, IOptions<MetricsOptions> 
     private static readonly Counter Lost = Metrics.CreateCounter("telemetry_relay_subscriptions_lost_total", "Downstream subscriptions dropped because NetMQ paired them with no pipe (manual-mode XPUB).");
     private static readonly Counter Dropped = Metrics.CreateCounter("telemetry_relay_dropped_total", "Messages not forwarded, by reason.", "reason");
 
-    private MetricServer? _server;
+    private Hosting.MetricsEndpoint? _endpoint;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.Port != 0)
-        {
-            Metrics.DefaultRegistry.AddBeforeCollectCallback(Update);
-            _server = new MetricServer(options.Value.Host, options.Value.Port);
-            _server.Start();
-        }
-
+        _endpoint = new Hosting.MetricsEndpoint(options.Value.Host, options.Value.Port, Update);
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_server is not null)
-        {
-            await _server.StopAsync().ConfigureAwait(false);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _endpoint?.StopAsync() ?? Task.CompletedTask;
 
-    public void Dispose() => _server?.Dispose();
+    public void Dispose() => _endpoint?.Dispose();
 
     private void Update()
     {

@@ -13,16 +13,10 @@ internal sealed class SinkMetrics : IDisposable
     private static readonly Counter Malformed = Metrics.CreateCounter("telemetry_sink_malformed_total", "Messages rejected as malformed.");
     private static readonly Gauge Publishers = Metrics.CreateGauge("telemetry_sink_streams", "Distinct (topic, publisher) streams seen.");
 
-    private readonly MetricServer? _server;
+    private readonly Hosting.MetricsEndpoint _endpoint;
 
-    public SinkMetrics(int port, Func<(SubscriberStats Stats, long Written, long Bytes, int Rotations, int Streams)> read)
-    {
-        if (port == 0)
-        {
-            return;
-        }
-
-        Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+    public SinkMetrics(int port, Func<(SubscriberStats Stats, long Written, long Bytes, int Rotations, int Streams)> read) =>
+        _endpoint = new Hosting.MetricsEndpoint("+", port, () =>
         {
             var (stats, written, bytes, rotations, streams) = read();
             Records.IncTo(written);
@@ -33,9 +27,6 @@ internal sealed class SinkMetrics : IDisposable
             Malformed.IncTo(stats.Malformed);
             Publishers.Set(streams);
         });
-        _server = new MetricServer("+", port);
-        _server.Start();
-    }
 
-    public void Dispose() => _server?.Dispose();
+    public void Dispose() => _endpoint.Dispose();
 }
