@@ -34,8 +34,7 @@ internal sealed partial class Forwarder
             bool subscribe = result.Action is GateAction.Subscribed or GateAction.BarrierOn;
             bool change = result.Action switch
             {
-                GateAction.Subscribed or GateAction.BarrierOn => _held.Add(result.Prefix),
-                GateAction.Departed or GateAction.BarrierOff => _held.Remove(result.Prefix),
+                GateAction.Subscribed or GateAction.BarrierOn or GateAction.Departed or GateAction.BarrierOff => Hold(subscribe, result.Prefix),
                 _ => false,
             };
             if (change)

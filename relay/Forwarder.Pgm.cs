@@ -1,4 +1,5 @@
 using NetMQ;
+using Telemetry.Security;
 using Telemetry.Transport.Pgm;
 
 namespace Telemetry.Relay;
@@ -46,13 +47,11 @@ internal sealed partial class Forwarder
 
         if (_pgmOutputs.Count > 0)
         {
-            // Held like a downstream subscription, so it is replayed to upstreams that reconnect.
+            // Held like a downstream subscription, so it is replayed to upstreams that reconnect, and
+            // pinned, so a tcp subscriber that unsubscribes "" does not stop the multicast feed.
             _held.Add(string.Empty);
-            var msg = default(Msg);
-            msg.InitPool(1);
-            msg.Slice()[0] = 1;
-            _up.Send(ref msg, more: false);
-            msg.Close();
+            _pinned.Add(string.Empty);
+            _up.SendFrame(EntitlementWire.Subscription(subscribe: true, string.Empty, _options.EntitlementToken));
         }
     }
 

@@ -26,6 +26,10 @@ internal sealed partial class Forwarder : IDisposable
     private readonly NetMQMonitor _downMonitor;
     private readonly NetMQPoller _poller;
     private readonly HashSet<string> _held = new(StringComparer.Ordinal);
+
+    // Prefixes the relay holds for itself (an epgm:// output wants everything): a downstream
+    // subscriber that drops the same prefix must not withdraw it upstream.
+    private readonly HashSet<string> _pinned = new(StringComparer.Ordinal);
     private Thread? _thread;
     private Msg _topic;
     private Msg _body;
@@ -186,7 +190,7 @@ internal sealed partial class Forwarder : IDisposable
 
             bool subscribe = frame[0] == 1;
             string prefix = System.Text.Encoding.UTF8.GetString(frame[1..]);
-            if (subscribe ? _held.Add(prefix) : _held.Remove(prefix))
+            if (Hold(subscribe, prefix))
             {
                 ForwardUp(subscribe, prefix);
             }
@@ -194,6 +198,10 @@ internal sealed partial class Forwarder : IDisposable
             Counters.HeldSubscriptions = _held.Count;
         }
     }
+
+    /// <summary>Applies a downstream subscription change to the held set; true when it must go upstream.</summary>
+    private bool Hold(bool subscribe, string prefix) =>
+        subscribe ? _held.Add(prefix) : !_pinned.Contains(prefix) && _held.Remove(prefix);
 
     /// <summary>Sends a change of the held set upstream, with this relay's own token when it has one.</summary>
     private void ForwardUp(bool subscribe, string prefix)

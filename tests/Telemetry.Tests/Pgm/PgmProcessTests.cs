@@ -50,6 +50,28 @@ public sealed class PgmProcessTests
         await AssertGapless(sub);
     }
 
+    [SkippableFact]
+    public async Task A_tcp_subscriber_leaving_a_relay_does_not_stop_its_epgm_output()
+    {
+        NamespaceNetwork.SkipIfUnavailable();
+        using var net = NamespaceNetwork.Create(hosts: 3);
+        int port = Random.Shared.Next(20_000, 30_000);
+        string feedEndpoint = $"tcp://{net.Address(1)}:{port}", relayTcp = $"tcp://{net.Address(2)}:{port + 20}";
+        await using var feed = StartFeed(net, 1, feedEndpoint);
+        await using var relay = net.Start(
+            2, "dotnet", RelayProcess.Dll, "--upstream", feedEndpoint, "--bind", net.Endpoint(2, port + 10), "--bind", relayTcp, "--metrics-port", "0", "--name", "pgm-relay");
+
+        // A tcp subscriber of everything (no --prefix) comes and goes: the relay's XPUB then reports
+        // "" unsubscribed, the very prefix the relay holds upstream for its multicast output.
+        await using (var passing = net.Start(3, "dotnet", TelemetryCli.Dll, "sub", "--connect", relayTcp, "--json", "--count", "50"))
+        {
+            Assert.True(await passing.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, passing.Describe());
+        }
+
+        await using var sub = StartSub(net, 3, net.Endpoint(3, port + 10));
+        await AssertGapless(sub);
+    }
+
     private static ChildProcess StartFeed(NamespaceNetwork net, int host, string bind) =>
         net.Start(host, "dotnet", RepoPaths.Program("publisher", "Telemetry.Publisher"), "--bind", bind, "--symbols", "4", "--rate", "4000", "--metrics-port", "0", "--name", "pgm-feed");
 
