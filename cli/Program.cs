@@ -9,6 +9,7 @@ internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
+        Hosting.PrometheusDefaults.Apply();
         var root = new RootCommand("Telemetry command-line tool: watch, measure and publish Telemetry streams.")
         {
             SubCommand.Create(),

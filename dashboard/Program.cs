@@ -1,3 +1,5 @@
+extern alias publisher;
+
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -21,6 +23,8 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // The publisher's copy of the shared hosts file (the relay holds one too, hence the alias).
+        publisher::Telemetry.Hosting.PrometheusDefaults.Apply();
         var flags = CommandLine.Parse(args, out var error);
         if (flags is null)
         {

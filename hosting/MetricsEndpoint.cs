@@ -20,6 +20,7 @@ internal sealed class MetricsEndpoint : IDisposable
         }
 
         Metrics.DefaultRegistry.AddBeforeCollectCallback(beforeScrape);
+        Metrics.DefaultRegistry.AddBeforeCollectCallback(RuntimeMemoryMetrics.Update);
         _server = new MetricServer(host, port);
         _server.Start();
     }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Telemetry;
 using Telemetry.Publisher;
 
+Telemetry.Hosting.PrometheusDefaults.Apply();
 var flags = CommandLine.Parse(args, out var error);
 if (flags is null)
 {

@@ -22,6 +22,7 @@ const string usage = """
     Settings can also come from appsettings.json (section Relay) and environment variables (Relay__Upstream__0=...).
     """;
 
+PrometheusDefaults.Apply();
 var flags = new CommandLineFlags(
     new Dictionary<string, string>(StringComparer.Ordinal)
     {
