@@ -1,21 +1,23 @@
-using System.Buffers;
 using NetMQ;
 
 namespace Telemetry.Internal;
 
 /// <summary>
 /// Process-wide NetMQ settings the SDK relies on. NetMQ's default pool allocates a new array per
-/// message; a shared ArrayPool keeps the steady state free of per-message garbage on both sides.
+/// message; <see cref="MessageBufferPool"/> keeps the steady state free of per-message garbage on both sides.
 /// </summary>
 internal static class NetMqRuntime
 {
     private static int _configured;
 
+    /// <summary>The pool every NetMQ message buffer of this process comes from.</summary>
+    public static MessageBufferPool Buffers { get; } = new();
+
     public static void EnsureConfigured()
     {
         if (Interlocked.Exchange(ref _configured, 1) == 0)
         {
-            BufferPool.SetCustomBufferPool(new SharedArrayBufferPool());
+            BufferPool.SetCustomBufferPool(Buffers);
         }
     }
 
@@ -27,16 +29,5 @@ internal static class NetMqRuntime
         socket.Options.HeartbeatTtl = heartbeatTimeout;
         socket.Options.ReconnectInterval = TimeSpan.FromMilliseconds(100);
         socket.Options.ReconnectIntervalMax = TimeSpan.FromSeconds(2);
-    }
-
-    private sealed class SharedArrayBufferPool : IBufferPool
-    {
-        public byte[] Take(int size) => ArrayPool<byte>.Shared.Rent(size);
-
-        public void Return(byte[] buffer) => ArrayPool<byte>.Shared.Return(buffer);
-
-        public void Dispose()
-        {
-        }
     }
 }

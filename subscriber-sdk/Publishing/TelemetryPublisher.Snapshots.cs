@@ -18,6 +18,9 @@ public sealed partial class TelemetryPublisher<T>
 
     private readonly List<SnapshotRequest> _pendingSnapshots = [];
     private readonly HashSet<string> _barriers = new(StringComparer.Ordinal);
+
+    // Reused for every request: the sender thread polls the snapshot socket on every round.
+    private readonly List<byte[]> _snapshotFrames = [];
     private T[] _lastValues = new T[64];
     private long _snapshotsServed;
 
@@ -76,7 +79,7 @@ public sealed partial class TelemetryPublisher<T>
 
     private void ServeSnapshots(RouterSocket router, GrowableBuffer records, byte[] publisherUtf8)
     {
-        var frames = new List<byte[]>();
+        var frames = _snapshotFrames;
         while (router.TryReceiveMultipartBytes(ref frames))
         {
             if (SnapshotProtocol.TryParseRequest(frames, 1, out string nonce, out var prefixes))
