@@ -32,6 +32,8 @@ internal sealed class SoakReport(SoakSettings settings, IReadOnlyList<SoakSample
             md.AppendLine();
         }
 
+        md.AppendLine("In the samples, \"(gc C/H)\" is the GC's committed MB and its heap MB after the last collection, from the host's /metrics: RSS that grows with C while H stays put is memory the GC keeps, not live data.");
+        md.AppendLine();
         md.AppendLine("Spread = max/min - 1 of every sample after warm-up (the verdict: a spike counts). Drift = median of the last three samples against the first three: a leak shows there, a passing spike does not.");
         md.AppendLine();
         md.AppendLine("| process | RSS at end of warm-up | min after | max after | last | spread | drift | flat (spread <= " + settings.Tolerance.ToString("P0", inv) + ") |");
@@ -46,7 +48,7 @@ internal sealed class SoakReport(SoakSettings settings, IReadOnlyList<SoakSample
         md.AppendLine("|---|" + string.Concat(Processes.Select(_ => "---|")) + "---|---|---|---|");
         foreach (var s in samples)
         {
-            string rss = string.Join(" | ", Processes.Select(p => s.Rss.TryGetValue(p, out long b) ? (b / 1048576.0).ToString("F1", inv) : "-"));
+            string rss = string.Join(" | ", Processes.Select(p => s.Rss.TryGetValue(p, out long b) ? (b / 1048576.0).ToString("F1", inv) + SoakRun.Gc(s, p) : "-"));
             md.AppendLine(inv, $"| {s.Seconds:F0} | {rss} | {s.Published:N0} | {s.Relayed:N0} | {s.Received:N0} | {s.Gaps:N0} |");
         }
 

@@ -74,6 +74,11 @@ internal static class SoakRun
             }
         }
 
+        var gc = new Dictionary<string, GcMemory>(StringComparer.Ordinal)
+        {
+            ["publisher"] = new(await ScrapeAsync(publisherMetrics, "dotnet_gc_committed_bytes "), await ScrapeAsync(publisherMetrics, "dotnet_gc_heap_size_bytes ")),
+            ["relay"] = new(await ScrapeAsync(relayMetrics, "dotnet_gc_committed_bytes "), await ScrapeAsync(relayMetrics, "dotnet_gc_heap_size_bytes ")),
+        };
         string? counts = subscriber.LastLine(SoakSubscriber.LinePrefix);
         return new SoakSample(
             Math.Round(seconds, 1),
@@ -82,18 +87,25 @@ internal static class SoakRun
             await ScrapeAsync(relayMetrics, "telemetry_relay_records_total{link=\"upstream\"} "),
             SoakSubscriber.Read(counts, "records"),
             SoakSubscriber.Read(counts, "gaps"),
-            SoakSubscriber.Read(counts, "missing"));
+            SoakSubscriber.Read(counts, "missing"),
+            gc);
     }
 
     private static string Progress(SoakSample s, SoakSample? previous)
     {
         double interval = s.Seconds - (previous?.Seconds ?? 0);
         double Rate(long now, long before) => (now - before) / Math.Max(interval, 0.001);
-        string rss = string.Join("  ", s.Rss.Select(r => $"{r.Key} {r.Value / 1048576.0,6:F1} MB"));
+        string rss = string.Join("  ", s.Rss.Select(r => $"{r.Key} {r.Value / 1048576.0,6:F1} MB{Gc(s, r.Key)}"));
         return string.Create(
             CultureInfo.InvariantCulture,
             $"{s.Seconds,6:F0} s  {rss}  published {Rate(s.Published, previous?.Published ?? 0),11:N0}/s  relayed {Rate(s.Relayed, previous?.Relayed ?? 0),11:N0}/s  received {Rate(s.Received, previous?.Received ?? 0),11:N0}/s  gaps {s.Gaps:N0} (missing {s.Missing:N0})");
     }
+
+    /// <summary>" (gc 41.0/12.3)": the GC's committed MB and heap MB, for the hosts that report them.</summary>
+    internal static string Gc(SoakSample sample, string process) =>
+        sample.Gc.TryGetValue(process, out var gc) && gc.Committed > 0
+            ? string.Create(CultureInfo.InvariantCulture, $" (gc {gc.Committed / 1048576.0:F1}/{gc.HeapSize / 1048576.0:F1})")
+            : string.Empty;
 
     private static async Task<long> ScrapeAsync(int port, string series)
     {

@@ -8,4 +8,8 @@ namespace Telemetry.Perf.Soak;
 /// <param name="Received">Records the subscriber was handed.</param>
 /// <param name="Gaps">Gaps the subscriber detected.</param>
 /// <param name="Missing">Records those gaps say are missing.</param>
-internal sealed record SoakSample(double Seconds, IReadOnlyDictionary<string, long> Rss, long Published, long Relayed, long Received, long Gaps, long Missing);
+/// <param name="Gc">Per host with /metrics (publisher, relay): the GC's committed bytes and heap size after the last collection.</param>
+internal sealed record SoakSample(double Seconds, IReadOnlyDictionary<string, long> Rss, long Published, long Relayed, long Received, long Gaps, long Missing, IReadOnlyDictionary<string, GcMemory> Gc);
+
+/// <summary>What the GC of one process reported (its /metrics), to tell a growing heap from memory the GC keeps committed.</summary>
+internal sealed record GcMemory(long Committed, long HeapSize);
