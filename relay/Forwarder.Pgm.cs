@@ -12,6 +12,8 @@ namespace Telemetry.Relay;
 /// </content>
 internal sealed partial class Forwarder
 {
+    private const int PgmInputQueue = 10_000;
+
     private readonly List<PgmInput> _pgmInputs = [];
     private readonly List<(PgmSender Sender, ApduWriter Writer)> _pgmOutputs = [];
 
@@ -40,7 +42,9 @@ internal sealed partial class Forwarder
     {
         foreach (var endpoint in _options.Upstream.Where(IsPgm))
         {
-            var input = new PgmInput(endpoint, _options.Pgm, _options.MaxMessageBytes, _options.ReceiveHighWatermark);
+            // Multicast cannot be pushed back on: what the forwarder cannot take in time is lost, so
+            // the epgm input queues deeper than a TCP upstream needs to.
+            var input = new PgmInput(endpoint, _options.Pgm, _options.MaxMessageBytes, Math.Max(_options.ReceiveHighWatermark, PgmInputQueue));
             _pgmInputs.Add(input);
             _up.Connect(input.Address);
         }
