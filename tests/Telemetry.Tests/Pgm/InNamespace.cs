@@ -11,9 +11,12 @@ namespace Telemetry.Tests.Pgm;
 internal static class InNamespace
 {
     private const int CloneNewNet = 0x40000000;
+    private static readonly Lock NetMqGate = new();
+    private static bool _netMqStarted;
 
     public static T Run<T>(string ns, Func<T> create)
     {
+        StartNetMqHere();
         T? result = default;
         Exception? failure = null;
         var thread = new Thread(() =>
@@ -41,6 +44,27 @@ internal static class InNamespace
         }
 
         return result!;
+    }
+
+    /// <summary>
+    /// NetMQ starts its I/O threads with the first socket of the process, and those threads make the
+    /// TCP connections of every socket after it. Were the first socket created in here, they would
+    /// inherit the test's namespace, and once it is deleted every later in-process TCP link of the
+    /// whole test run would go nowhere (it happened: 43 tests failed, depending only on which test
+    /// class xUnit ran first). So NetMQ is started in the root namespace first.
+    /// </summary>
+    private static void StartNetMqHere()
+    {
+        lock (NetMqGate)
+        {
+            if (!_netMqStarted)
+            {
+                // Creating the process's first socket is what starts the I/O threads.
+                Telemetry.Internal.NetMqRuntime.EnsureConfigured();
+                using var socket = new NetMQ.Sockets.PairSocket();
+                _netMqStarted = true;
+            }
+        }
     }
 
     [DllImport("libc", SetLastError = true)]
