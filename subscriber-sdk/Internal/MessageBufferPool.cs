@@ -19,8 +19,9 @@ internal sealed class MessageBufferPool : IBufferPool
     private const int MaxShift = 20;   // 1 MiB: larger messages are rare; they are allocated and left to the GC
 
     // Per size class: up to MaxArrays arrays, and no more than MaxBytesPerClass in total, so the
-    // pool can hold a full high-water mark of small messages but never more than a few MiB of
-    // large ones.
+    // pool can hold a full high-water mark of small messages but never more than 4 MiB of any
+    // larger size: at most about 40 MiB over all classes (16 B to 4 KiB: 1,024 arrays each, 8 MiB
+    // together; 8 KiB to 1 MiB: 4 MiB each).
     private const int MaxArrays = 1024;
     private const int MaxBytesPerClass = 4 << 20;
 
@@ -32,12 +33,13 @@ internal sealed class MessageBufferPool : IBufferPool
         for (int i = 0; i < _classes.Length; i++)
         {
             int size = 1 << (MinShift + i);
-            _classes[i] = new SizeClass(size, Math.Clamp(MaxBytesPerClass / size, 8, MaxArrays));
+            _classes[i] = new SizeClass(size, Math.Min(MaxBytesPerClass / size, MaxArrays));
         }
     }
 
     public byte[] Take(int size)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
         int index = ClassOf(size);
         return index < _classes.Length ? _classes[index].Take() : GC.AllocateUninitializedArray<byte>(size);
     }
@@ -47,7 +49,8 @@ internal sealed class MessageBufferPool : IBufferPool
         ArgumentNullException.ThrowIfNull(buffer);
         int index = ClassOf(buffer.Length);
 
-        // Only arrays of exactly a class size came from Take; anything else is left to the GC.
+        // Arrays of exactly a class size are kept (NetMQ only returns what Take gave it); any other
+        // length, such as an exact-size array beyond the largest class, is left to the GC.
         if (index < _classes.Length && _classes[index].Size == buffer.Length)
         {
             _classes[index].Return(buffer);

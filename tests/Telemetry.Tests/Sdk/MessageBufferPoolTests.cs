@@ -36,7 +36,7 @@ public sealed class MessageBufferPoolTests
     }
 
     [Fact]
-    public void The_pool_keeps_at_most_1024_arrays_and_4_MiB_per_size_and_ignores_foreign_arrays()
+    public void The_pool_keeps_at_most_1024_arrays_and_4_MiB_per_size_and_no_array_of_another_length()
     {
         using var pool = new MessageBufferPool();
         foreach (var array in Enumerable.Range(0, 3000).Select(_ => new byte[64]))
@@ -55,11 +55,20 @@ public sealed class MessageBufferPoolTests
         Assert.Equal(64, large.Held);
         Assert.Equal(4L << 20, large.HeldBytes);
 
+        using var largest = new MessageBufferPool();
+        foreach (var array in Enumerable.Range(0, 10).Select(_ => largest.Take(1 << 20)).ToList())
+        {
+            largest.Return(array);
+        }
+
+        Assert.Equal(4, largest.Held);
+
         // Not a class size, or larger than the largest class: not pooled.
         using var other = new MessageBufferPool();
         other.Return(new byte[100]);
         other.Return(other.Take((1 << 20) + 1));
         Assert.Equal(0, other.Held);
+        Assert.Throws<ArgumentOutOfRangeException>(() => other.Take(-1));
     }
 
     [Fact]
