@@ -12,7 +12,11 @@ namespace Telemetry.Relay;
 /// </content>
 internal sealed partial class Forwarder
 {
-    private const int PgmInputQueue = 10_000;
+    // Multicast cannot be pushed back on, in either direction: an epgm input loses what the
+    // forwarder cannot take in time, and an epgm output blocks the forwarder when a burst exceeds
+    // its rate, so the upstream queue has to absorb the burst or it becomes loss for every
+    // downstream. Either way the relay queues deeper than a TCP-only relay needs to.
+    private const int PgmQueue = 10_000;
 
     private readonly List<PgmInput> _pgmInputs = [];
     private readonly List<(PgmSender Sender, ApduWriter Writer)> _pgmOutputs = [];
@@ -24,6 +28,9 @@ internal sealed partial class Forwarder
     public IReadOnlyList<PgmReceiverStats> GetPgmInputStats() => [.. _pgmInputs.Select(i => i.GetStats())];
 
     private static bool IsPgm(string endpoint) => PgmEndpoint.IsPgm(endpoint);
+
+    private static int UpstreamQueue(RelayOptions options) =>
+        options.Bind.Any(IsPgm) ? Math.Max(options.ReceiveHighWatermark, PgmQueue) : options.ReceiveHighWatermark;
 
     private List<string> OpenPgmOutputs()
     {
@@ -42,9 +49,7 @@ internal sealed partial class Forwarder
     {
         foreach (var endpoint in _options.Upstream.Where(IsPgm))
         {
-            // Multicast cannot be pushed back on: what the forwarder cannot take in time is lost, so
-            // the epgm input queues deeper than a TCP upstream needs to.
-            var input = new PgmInput(endpoint, _options.Pgm, _options.MaxMessageBytes, Math.Max(_options.ReceiveHighWatermark, PgmInputQueue));
+            var input = new PgmInput(endpoint, _options.Pgm, _options.MaxMessageBytes, Math.Max(_options.ReceiveHighWatermark, PgmQueue));
             _pgmInputs.Add(input);
             _up.Connect(input.Address);
         }

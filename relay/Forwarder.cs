@@ -42,7 +42,7 @@ internal sealed partial class Forwarder : IDisposable
         _logger = logger;
         _up = new XSubscriberSocket();
         _down = new XPublisherSocket();
-        _up.Options.ReceiveHighWatermark = options.ReceiveHighWatermark;
+        _up.Options.ReceiveHighWatermark = UpstreamQueue(options);
         _up.Options.SendHighWatermark = options.SubscriptionHighWatermark;
         _up.Options.MaxMsgSize = options.MaxMessageBytes;
         _up.Options.Linger = TimeSpan.Zero;
