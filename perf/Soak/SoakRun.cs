@@ -74,17 +74,20 @@ internal static class SoakRun
             }
         }
 
+        // One scrape per host per sample: every series of a sample comes from the same moment, and
+        // the scrapes themselves (which allocate in the measured processes) stay few.
+        string? publisherText = await ScrapeAsync(publisherMetrics), relayText = await ScrapeAsync(relayMetrics);
         var gc = new Dictionary<string, GcMemory>(StringComparer.Ordinal)
         {
-            ["publisher"] = new(await ScrapeAsync(publisherMetrics, "dotnet_gc_committed_bytes "), await ScrapeAsync(publisherMetrics, "dotnet_gc_heap_size_bytes ")),
-            ["relay"] = new(await ScrapeAsync(relayMetrics, "dotnet_gc_committed_bytes "), await ScrapeAsync(relayMetrics, "dotnet_gc_heap_size_bytes ")),
+            ["publisher"] = new(Series(publisherText, "dotnet_gc_committed_bytes "), Series(publisherText, "dotnet_gc_heap_size_bytes ")),
+            ["relay"] = new(Series(relayText, "dotnet_gc_committed_bytes "), Series(relayText, "dotnet_gc_heap_size_bytes ")),
         };
         string? counts = subscriber.LastLine(SoakSubscriber.LinePrefix);
         return new SoakSample(
             Math.Round(seconds, 1),
             rss,
-            await ScrapeAsync(publisherMetrics, "telemetry_publisher_published_total "),
-            await ScrapeAsync(relayMetrics, "telemetry_relay_records_total{link=\"upstream\"} "),
+            Series(publisherText, "telemetry_publisher_published_total "),
+            Series(relayText, "telemetry_relay_records_total{link=\"upstream\"} "),
             SoakSubscriber.Read(counts, "records"),
             SoakSubscriber.Read(counts, "gaps"),
             SoakSubscriber.Read(counts, "missing"),
@@ -107,18 +110,29 @@ internal static class SoakRun
             ? string.Create(CultureInfo.InvariantCulture, $" (gc {gc.Committed / 1048576.0:F1}/{gc.HeapSize / 1048576.0:F1})")
             : string.Empty;
 
-    private static async Task<long> ScrapeAsync(int port, string series)
+    /// <summary>The text of a host's /metrics, or null when it does not answer.</summary>
+    private static async Task<string?> ScrapeAsync(int port)
     {
         try
         {
-            string text = await Http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
-            string? line = text.Split('\n').FirstOrDefault(l => l.StartsWith(series, StringComparison.Ordinal));
-            return line is null ? 0 : (long)double.Parse(line[series.Length..], NumberStyles.Float, CultureInfo.InvariantCulture);
+            return await Http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
+            return null;
+        }
+    }
+
+    /// <summary>The value of one series in a scrape: 0 when absent, -1 when the host did not answer.</summary>
+    private static long Series(string? text, string series)
+    {
+        if (text is null)
+        {
             return -1;
         }
+
+        string? line = text.Split('\n').FirstOrDefault(l => l.StartsWith(series, StringComparison.Ordinal));
+        return line is null ? 0 : (long)double.Parse(line[series.Length..], NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
