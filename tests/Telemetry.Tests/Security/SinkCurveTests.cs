@@ -2,6 +2,7 @@ using System.Text.Json;
 using Telemetry.Hosting;
 using Telemetry.Security;
 using Telemetry.Tests.Infrastructure;
+using Telemetry.Tests.Sink;
 
 namespace Telemetry.Tests.Security;
 
@@ -33,19 +34,19 @@ public sealed class SinkCurveTests : IDisposable
         foreach (var (name, keyArgs) in new[] { ("plain", Array.Empty<string>()), ("wrongkey", ["--curve-server-key", Path.Combine(_files, "impostor.pub")]) })
         {
             await using var outsider = ChildProcess.StartDotnet(Cli, ["pub", "--connect", endpoint, "--name", name, "--wait-for-subscriber", "3", .. keyArgs]);
-            await FeedAsync(outsider, name, 50);
+            await SinkFiles.FeedLogLinesAsync(outsider, name, 50, "Sink.Curve");
             Assert.Equal(0, await outsider.WaitForExitAsync(TimeSpan.FromSeconds(60)));
             Assert.Contains(outsider.StderrLines, l => l.Contains("no subscriber after", StringComparison.Ordinal));
         }
 
         await using (var app = ChildProcess.StartDotnet(Cli, "pub", "--connect", endpoint, "--name", "trusted", "--wait-for-subscriber", "30", "--curve-server-key", Path.Combine(_files, "sink.pub")))
         {
-            await FeedAsync(app, "trusted", Lines);
+            await SinkFiles.FeedLogLinesAsync(app, "trusted", Lines, "Sink.Curve");
             Assert.Equal(0, await app.WaitForExitAsync(TimeSpan.FromSeconds(60)));
             Assert.DoesNotContain(app.StderrLines, l => l.Contains("no subscriber after", StringComparison.Ordinal));
         }
 
-        await Eventually.Until(() => CompleteLines(output) == Lines, 30_000, "every trusted record should reach the files\n" + sink.Describe());
+        await Eventually.Until(() => SinkFiles.CompleteLines(output) == Lines, 30_000, "every trusted record should reach the files\n" + sink.Describe());
         sink.Terminate();
         Assert.Equal(0, await sink.WaitForExitAsync(TimeSpan.FromSeconds(30)));
 
@@ -55,30 +56,6 @@ public sealed class SinkCurveTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_files, recursive: true);
-
-    private static async Task FeedAsync(ChildProcess publisher, string name, int count)
-    {
-        for (int n = 1; n <= count; n++)
-        {
-            await publisher.StandardInput.WriteLineAsync(
-                $$"""{"topic":"log.{{name}}.Information","kind":"log","timestamp_ns":{{n}},"level":"Information","category":"Sink.Curve","message":"line {{n}} from {{name}}"}""");
-        }
-
-        publisher.StandardInput.Close();
-    }
-
-    // Counted by newline while the sink still writes: a line being written is not complete yet.
-    private static int CompleteLines(string dir) => Directory.GetFiles(dir, "*.jsonl").Sum(f =>
-    {
-        using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        int count = 0, b;
-        while ((b = stream.ReadByte()) >= 0)
-        {
-            count += b == '\n' ? 1 : 0;
-        }
-
-        return count;
-    });
 
     private static List<JsonElement> ReadRecords(string dir) =>
         [.. Directory.GetFiles(dir, "*.jsonl").SelectMany(File.ReadLines).Select(l => JsonDocument.Parse(l).RootElement)];

@@ -28,7 +28,7 @@ public class SinkTests
                 .ToList();
             try
             {
-                await Task.WhenAll(publishers.Select((p, i) => FeedAsync(p, i)));
+                await Task.WhenAll(publishers.Select((p, i) => SinkFiles.FeedLogLinesAsync(p, $"app{i}", PerPublisher, "Sink.Test")));
                 foreach (var p in publishers)
                 {
                     Assert.Equal(0, await p.WaitForExitAsync(TimeSpan.FromSeconds(60)));
@@ -42,7 +42,7 @@ public class SinkTests
                 }
             }
 
-            await Eventually.Until(() => CountLines(dir) == 5 * PerPublisher, 30_000, "every record should reach the files");
+            await Eventually.Until(() => SinkFiles.CompleteLines(dir) == 5 * PerPublisher, 30_000, "every record should reach the files");
             sink.Terminate();
             Assert.Equal(0, await sink.WaitForExitAsync(TimeSpan.FromSeconds(30)));
 
@@ -61,17 +61,6 @@ public class SinkTests
         {
             Directory.Delete(dir, recursive: true);
         }
-
-        static async Task FeedAsync(ChildProcess publisher, int index)
-        {
-            for (int n = 1; n <= PerPublisher; n++)
-            {
-                await publisher.StandardInput.WriteLineAsync(
-                    $$"""{"topic":"log.app{{index}}.Information","kind":"log","timestamp_ns":{{n}},"level":"Information","category":"Sink.Test","message":"line {{n}} from app{{index}}"}""");
-            }
-
-            publisher.StandardInput.Close();
-        }
     }
 
     [SkippableFact]
@@ -87,7 +76,7 @@ public class SinkTests
             await Eventually.Until(() => provider.GetStats().Subscriptions == 1, 30_000);
             var logger = provider.CreateLogger("Busy");
             logger.LogInformation("before the freeze");
-            await Eventually.Until(() => CountLines(dir) == 1, 30_000, "the first record should reach the sink");
+            await Eventually.Until(() => SinkFiles.CompleteLines(dir) == 1, 30_000, "the first record should reach the sink");
 
             // Freeze the sink: the application keeps logging; every call returns, and what does not fit
             // the queue is dropped and counted.
@@ -113,18 +102,4 @@ public class SinkTests
             Directory.Delete(dir, recursive: true);
         }
     }
-
-    private static int CountLines(string dir) =>
-        Directory.GetFiles(dir, "*.jsonl").Sum(f =>
-        {
-            using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream);
-            int n = 0;
-            while (reader.ReadLine() is not null)
-            {
-                n++;
-            }
-
-            return n;
-        });
 }
