@@ -83,7 +83,7 @@ internal sealed partial class Forwarder
         }
     }
 
-    partial void OnBatch(ReadOnlySpan<byte> topic, ReadOnlyMemory<byte> body, in Envelope envelope)
+    partial void OnBatch(ReadOnlySpan<char> topic, ReadOnlyMemory<byte> body, in Envelope envelope)
     {
         _cache.Update(topic, body.Span, envelope);
         Counters.CachedTopics = _cache.Count;
@@ -181,6 +181,7 @@ internal sealed partial class Forwarder
     private void ReceiveUpstreamAnswers(NetMQSocket dealer)
     {
         var frames = new List<byte[]>(3);
+        Span<char> topicChars = stackalloc char[InboundValidator.MaxTopicChars];
         while (dealer.TryReceiveMultipartBytes(ref frames, 3))
         {
             if (frames.Count != 3 || !_pending.TryGetValue(Encoding.UTF8.GetString(frames[0]), out var pending))
@@ -194,9 +195,17 @@ internal sealed partial class Forwarder
                 continue;
             }
 
+            // The upstream's answer is input like any batch: validated before the relay passes it on.
+            var error = InboundValidator.Validate(frames[1], frames[2], topicChars, out int length, out _);
+            if (error != DecodeError.None)
+            {
+                Counters.Rejected.Add(error);
+                continue;
+            }
+
             // Several upstreams may know a topic; the first answer wins, the subscriber's sequence
             // tracking would drop an older repeat anyway.
-            string topic = Encoding.UTF8.GetString(frames[1]);
+            string topic = topicChars[..length].ToString();
             if (pending.Allows(topic) && pending.Sent.Add(topic))
             {
                 _snapshotServer!.SendMoreFrame(pending.Identity).SendMoreFrame(frames[0]).SendMoreFrame(frames[1]).SendFrame(frames[2]);

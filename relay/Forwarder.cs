@@ -16,7 +16,6 @@ namespace Telemetry.Relay;
 internal sealed partial class Forwarder : IDisposable
 {
     private const int MaxMessagesPerWake = 4096;
-    private static readonly TimeSpan NextFrameTimeout = TimeSpan.FromSeconds(1);
 
     private readonly RelayOptions _options;
     private readonly ILogger _logger;
@@ -40,6 +39,7 @@ internal sealed partial class Forwarder : IDisposable
         NetMqRuntime.EnsureConfigured();
         _options = options;
         _logger = logger;
+        Counters = new LinkCounters(new RejectedInput(logger, $"Relay {options.Name}"));
         _up = new XSubscriberSocket();
         _down = new XPublisherSocket();
         _up.Options.ReceiveHighWatermark = UpstreamQueue(options);
@@ -102,7 +102,7 @@ internal sealed partial class Forwarder : IDisposable
         _subscription.InitEmpty();
     }
 
-    public LinkCounters Counters { get; } = new();
+    public LinkCounters Counters { get; }
 
     public IReadOnlyList<string> BoundEndpoints { get; }
 
@@ -132,44 +132,40 @@ internal sealed partial class Forwarder : IDisposable
 
     private void ForwardBatches()
     {
-        for (int i = 0; i < MaxMessagesPerWake && _up.TryReceive(ref _topic, TimeSpan.Zero); i++)
+        // A constant size, never the wire's: the validator refuses longer topics.
+        Span<char> topicChars = stackalloc char[InboundValidator.MaxTopicChars];
+        for (int i = 0; i < MaxMessagesPerWake && MessageFrames.TryReceive(_up, ref _topic, ref _body, out var error); i++)
         {
-            if (!_topic.HasMore || !_up.TryReceive(ref _body, NextFrameTimeout))
-            {
-                Counters.Malformed++;
-                continue;
-            }
-
-            if (_body.HasMore)
-            {
-                while (_body.HasMore && _up.TryReceive(ref _body, NextFrameTimeout))
-                {
-                }
-
-                Counters.Malformed++;
-                continue;
-            }
-
             int size = _body.Size;
-            if (EnvelopeReader.TryRead(_body.SliceAsMemory(), out var envelope) != DecodeError.None)
+            if (error == DecodeError.None)
             {
-                Counters.Malformed++;
-                continue;
+                error = InboundValidator.Validate(_topic.Slice(), _body.SliceAsMemory(), topicChars, out int topicLength, out var envelope);
+                if (error == DecodeError.None)
+                {
+                    Forward(topicChars[..topicLength], size, envelope);
+                    continue;
+                }
             }
 
-            Counters.UpMessages++;
-            Counters.UpBytes += size;
-            Counters.UpRecords += envelope.Count;
-            OnBatch(_topic.Slice(), _body.SliceAsMemory(), envelope);
-            WritePgm(_topic.Slice(), _body.Slice());
-            _down.Send(ref _topic, more: true);
-            _down.Send(ref _body, more: false);
-            Counters.DownMessages++;
-            Counters.DownBytes += size;
-            Counters.DownRecords += envelope.Count;
+            Counters.Rejected.Add(error);
         }
 
         FlushPgm();
+    }
+
+    /// <summary>Sends the validated message in <c>_topic</c>/<c>_body</c> downstream as it is.</summary>
+    private void Forward(ReadOnlySpan<char> topic, int size, in Envelope envelope)
+    {
+        Counters.UpMessages++;
+        Counters.UpBytes += size;
+        Counters.UpRecords += envelope.Count;
+        OnBatch(topic, _body.SliceAsMemory(), envelope);
+        WritePgm(_topic.Slice(), _body.Slice());
+        _down.Send(ref _topic, more: true);
+        _down.Send(ref _body, more: false);
+        Counters.DownMessages++;
+        Counters.DownBytes += size;
+        Counters.DownRecords += envelope.Count;
     }
 
     private void ForwardSubscriptions()
@@ -227,7 +223,7 @@ internal sealed partial class Forwarder : IDisposable
     }
 
     /// <summary>Hook for the last-value cache: called for every valid batch before it is forwarded.</summary>
-    partial void OnBatch(ReadOnlySpan<byte> topic, ReadOnlyMemory<byte> body, in Envelope envelope);
+    partial void OnBatch(ReadOnlySpan<char> topic, ReadOnlyMemory<byte> body, in Envelope envelope);
 
     /// <summary>Hook for the snapshot service: called for every subscription change from downstream.</summary>
     partial void OnSubscription(bool subscribe, string prefix);

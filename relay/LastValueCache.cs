@@ -16,21 +16,14 @@ internal sealed class LastValueCache(int maxTopics)
 
     public int Count => _entries.Count;
 
-    public void Update(ReadOnlySpan<byte> topicUtf8, ReadOnlySpan<byte> batch, in Envelope envelope)
+    /// <summary>Keeps <paramref name="batch"/> as the topic's last; the caller has validated both (<see cref="InboundValidator"/>).</summary>
+    public void Update(ReadOnlySpan<char> topic, ReadOnlySpan<byte> batch, in Envelope envelope)
     {
         if (envelope.Count == 0)
         {
             return;
         }
 
-        Span<char> chars = stackalloc char[topicUtf8.Length];
-        if (!System.Text.Unicode.Utf8.IsValid(topicUtf8))
-        {
-            return;
-        }
-
-        int length = System.Text.Encoding.UTF8.GetChars(topicUtf8, chars);
-        var topic = chars[..length];
         if (!Lookup.TryGetValue(topic, out var entry))
         {
             if (_entries.Count >= maxTopics)

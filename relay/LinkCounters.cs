@@ -1,11 +1,16 @@
+using Telemetry.Internal;
+
 namespace Telemetry.Relay;
 
 /// <summary>
 /// What crossed the relay, written by the forwarding thread only and read by the metrics scrape,
 /// so plain fields with volatile reads are enough.
 /// </summary>
-internal sealed class LinkCounters
+internal sealed class LinkCounters(RejectedInput rejected)
 {
+    /// <summary>Messages refused by the inbound validator, by kind: from upstream and from upstream snapshot services.</summary>
+    public RejectedInput Rejected { get; } = rejected;
+
     public long UpMessages;
     public long UpRecords;
     public long UpBytes;
@@ -14,7 +19,6 @@ internal sealed class LinkCounters
     public long DownBytes;
     public long SubscriptionsForwarded;
     public long UnsubscriptionsForwarded;
-    public long Malformed;
     public long UpstreamConnects;
     public long UpstreamDisconnects;
     public int DownstreamConnections;

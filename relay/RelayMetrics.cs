@@ -19,7 +19,8 @@ internal sealed class RelayMetrics(RelayService relay, IOptions<MetricsOptions> 
     private static readonly Gauge CachedTopics = Metrics.CreateGauge("telemetry_relay_cached_topics", "Topics in the last-value cache.");
     private static readonly Counter Refused = Metrics.CreateCounter("telemetry_relay_entitlement_refused_total", "Downstream requests refused for want of a valid token granting them.", "request");
     private static readonly Counter Lost = Metrics.CreateCounter("telemetry_relay_subscriptions_lost_total", "Downstream subscriptions dropped because NetMQ paired them with no pipe (manual-mode XPUB).");
-    private static readonly Counter Dropped = Metrics.CreateCounter("telemetry_relay_dropped_total", "Messages not forwarded, by reason.", "reason");
+    private static readonly Counter Malformed = Metrics.CreateCounter("telemetry_relay_malformed_total", "Messages from upstream refused by the inbound validator, by kind.", "kind");
+    private static readonly (DecodeError Kind, string Label)[] RejectedKinds = [.. Enum.GetValues<DecodeError>().Where(k => k != DecodeError.None).Select(k => (k, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(k.ToString())))];
 
     private Hosting.MetricsEndpoint? _endpoint;
 
@@ -52,7 +53,11 @@ internal sealed class RelayMetrics(RelayService relay, IOptions<MetricsOptions> 
         Snapshots.WithLabels("upstream").IncTo(Volatile.Read(ref c.SnapshotsServed) - fromCacheOnly);
         Snapshots.WithLabels("cache_only").IncTo(fromCacheOnly);
         CachedTopics.Set(Volatile.Read(ref c.CachedTopics));
-        Dropped.WithLabels("malformed").IncTo(Volatile.Read(ref c.Malformed));
+        foreach (var kind in RejectedKinds)
+        {
+            Malformed.WithLabels(kind.Label).IncTo(c.Rejected[kind.Kind]);
+        }
+
         Refused.WithLabels("subscription").IncTo(Volatile.Read(ref c.SubscriptionsRefused));
         Refused.WithLabels("snapshot").IncTo(Volatile.Read(ref c.SnapshotsRefused));
         Lost.IncTo(Volatile.Read(ref c.SubscriptionsLost));

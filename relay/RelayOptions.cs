@@ -77,6 +77,11 @@ public sealed record RelayOptions
 
         problems.AddRange(Upstream.Concat(Bind).Where(e => !Endpoint.IsValidData(e)).Concat(SnapshotBind.Concat(UpstreamSnapshot).Where(e => !Endpoint.IsValid(e))).Select(e => $"'{e}' is not a tcp://, inproc://, ipc:// or epgm://<interface>;<group>:<port> endpoint."));
         problems.AddRange(Pgm.Validate());
+        if (MaxMessageBytes is < 1024 or > Wire.WireFormat.MaxMessageBytesLimit)
+        {
+            problems.Add("Relay:MaxMessageBytes must be 1024 to 1 GiB.");
+        }
+
         if (SendHighWatermark < 1 || ReceiveHighWatermark < 1 || SubscriptionHighWatermark < 1)
         {
             problems.Add("High-water marks must be at least 1.");

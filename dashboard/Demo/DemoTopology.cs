@@ -69,14 +69,14 @@ internal sealed class DemoTopology : IFeedSource, ISystemSource, IDisposable
         int downstream = Volatile.Read(ref c.DownstreamConnections);
         // Not judged on the downstream count: the relay's monitor starts after its bind and can miss
         // the dashboard's own connection, so that figure is shown but not trusted.
-        string health = upstream >= 3 && Volatile.Read(ref c.Malformed) == 0 ? "ok" : upstream > 0 ? "warn" : "down";
+        string health = upstream >= 3 && c.Rejected.Total == 0 ? "ok" : upstream > 0 ? "warn" : "down";
         yield return new ComponentRow(
             "relay",
             "relay-1",
             $"{string.Join(", ", _relay.BoundEndpoints)} (in-process)",
             Math.Round(rate, 1),
             health,
-            string.Create(CultureInfo.InvariantCulture, $"{upstream}/3 upstreams, {downstream} downstream, {Volatile.Read(ref c.HeldSubscriptions)} subscriptions, {Volatile.Read(ref c.Malformed)} malformed, {Volatile.Read(ref c.CachedTopics)} cached topics"));
+            string.Create(CultureInfo.InvariantCulture, $"{upstream}/3 upstreams, {downstream} downstream, {Volatile.Read(ref c.HeldSubscriptions)} subscriptions, {c.Rejected.Total} malformed, {Volatile.Read(ref c.CachedTopics)} cached topics"));
         yield return Describe(Ticks.Name, Ticks.BoundEndpoints, Ticks.GetStats());
         yield return Describe(Logs.Name, Logs.BoundEndpoints, Logs.GetStats());
         yield return Describe(Metrics.Name, Metrics.BoundEndpoints, Metrics.GetStats());

@@ -26,8 +26,8 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Information, "Publisher {Publisher} restarted on {Topic}: session {OldSession} -> {NewSession}")]
     public static partial void PublisherRestarted(ILogger logger, string publisher, string topic, ulong oldSession, ulong newSession);
 
-    [LoggerMessage(13, LogLevel.Warning, "Dropped a malformed message ({Reason}); {Total} so far")]
-    public static partial void MalformedMessage(ILogger logger, DecodeError reason, long total);
+    [LoggerMessage(13, LogLevel.Warning, "{Owner} dropped a malformed message ({Reason}); further ones of this kind are counted, not logged")]
+    public static partial void MalformedMessage(ILogger logger, string owner, DecodeError reason);
 
     [LoggerMessage(14, LogLevel.Error, "The batch handler threw; the batch was skipped")]
     public static partial void HandlerFailed(ILogger logger, Exception exception);

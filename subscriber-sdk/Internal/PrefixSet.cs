@@ -44,8 +44,14 @@ internal sealed class PrefixSet
             return false;
         }
 
-        Span<char> chars = topic.Length <= 512 ? stackalloc char[topic.Length] : new char[topic.Length];
-        System.Text.Encoding.Latin1.GetChars(topic, chars);
+        // Topics are at most MaxTopicBytes (checked where they enter): a constant stack buffer, never one sized by the caller.
+        if (topic.Length > Wire.WireFormat.MaxTopicBytes)
+        {
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[Wire.WireFormat.MaxTopicBytes];
+        chars = chars[..System.Text.Encoding.Latin1.GetChars(topic, chars)];
         for (int length = 0; length <= chars.Length; length++)
         {
             if (_lookup.Contains(chars[..length]))

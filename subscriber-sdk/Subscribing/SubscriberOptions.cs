@@ -88,7 +88,7 @@ public sealed record SubscriberOptions
         PublisherOptions.Check(problems, Prefixes.All(p => p is not null && System.Text.Encoding.UTF8.GetByteCount(p) <= Wire.WireFormat.MaxTopicBytes), "Prefixes must be at most 1024 UTF-8 bytes.");
         PublisherOptions.Check(problems, BufferCapacity >= 1, "BufferCapacity must be at least 1.");
         PublisherOptions.Check(problems, MaxTrackedStreams >= 1, "MaxTrackedStreams must be at least 1.");
-        PublisherOptions.Check(problems, MaxMessageBytes >= 1024, "MaxMessageBytes must be at least 1024.");
+        PublisherOptions.Check(problems, MaxMessageBytes is >= 1024 and <= Wire.WireFormat.MaxMessageBytesLimit, "MaxMessageBytes must be 1024 to 1 GiB.");
         PublisherOptions.Check(problems, ReceiveHighWatermark >= 1 && SubscriptionHighWatermark >= 1, "High-water marks must be at least 1.");
         PublisherOptions.Check(problems, HeartbeatInterval > TimeSpan.Zero && HeartbeatTimeout > HeartbeatInterval, "HeartbeatTimeout must exceed a positive HeartbeatInterval.");
         PublisherOptions.Check(problems, EntitlementToken is null || (EntitlementToken.Length is > 0 and <= Security.EntitlementTokens.MaxTokenLength && EntitlementToken.All(c => c is > ' ' and < (char)127)), "EntitlementToken must be printable ASCII of at most 4096 characters.");

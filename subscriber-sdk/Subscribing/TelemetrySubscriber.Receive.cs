@@ -1,4 +1,3 @@
-using System.Text.Unicode;
 using MessagePack;
 using NetMQ;
 using Telemetry.Internal;
@@ -12,8 +11,6 @@ public sealed partial class TelemetrySubscriber
 {
     // Messages read per poller wake-up before commands (subscribe, stop) get a turn.
     private const int MaxMessagesPerWake = 4096;
-    private static readonly TimeSpan NextFrameTimeout = TimeSpan.FromSeconds(1);
-
     private Msg _topicMsg;
     private Msg _bodyMsg;
     private long _messages;
@@ -23,7 +20,7 @@ public sealed partial class TelemetrySubscriber
     private long _missing;
     private long _restarts;
     private long _duplicates;
-    private long _malformed;
+    private long _receiveFailures;
     private long _kindMismatch;
     private long _untracked;
     private long _handlerErrors;
@@ -40,70 +37,39 @@ public sealed partial class TelemetrySubscriber
         {
             for (int i = 0; i < MaxMessagesPerWake && _disposed == 0; i++)
             {
-                if (!_socket.TryReceive(ref _topicMsg, TimeSpan.Zero))
+                if (!MessageFrames.TryReceive(_socket, ref _topicMsg, ref _bodyMsg, out var error))
                 {
                     break;
                 }
 
-                ReceiveMessage();
+                _messages++;
+                if (error != DecodeError.None)
+                {
+                    _rejected.Add(error);
+                    continue;
+                }
+
+                _bytes += _bodyMsg.Size;
+                ProcessBatch(_topicMsg.Slice(), _bodyMsg.SliceAsMemory());
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Nothing a peer sends may stop delivery: count it, log it, carry on with the next message.
-            _malformed++;
+            _receiveFailures++;
             Log.ReceiveFailed(_logger, ex);
         }
     }
 
-    private void ReceiveMessage()
-    {
-        _messages++;
-        if (!_topicMsg.HasMore)
-        {
-            Reject(DecodeError.WrongFrameCount);
-            return;
-        }
-
-        if (!_socket.TryReceive(ref _bodyMsg, NextFrameTimeout))
-        {
-            Reject(DecodeError.WrongFrameCount);
-            return;
-        }
-
-        if (_bodyMsg.HasMore)
-        {
-            while (_bodyMsg.HasMore && _socket.TryReceive(ref _bodyMsg, NextFrameTimeout))
-            {
-            }
-
-            Reject(DecodeError.WrongFrameCount);
-            return;
-        }
-
-        _bytes += _bodyMsg.Size;
-        ProcessBatch(_topicMsg.Slice(), _bodyMsg.SliceAsMemory());
-    }
-
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     private void ProcessBatch(ReadOnlySpan<byte> topicUtf8, ReadOnlyMemory<byte> body)
     {
-        if (topicUtf8.Length is 0 or > WireFormat.MaxTopicBytes)
-        {
-            Reject(DecodeError.BadTopic);
-            return;
-        }
-
-        Span<char> topicChars = stackalloc char[topicUtf8.Length];
-        if (Utf8.ToUtf16(topicUtf8, topicChars, out _, out int length, replaceInvalidSequences: false) != System.Buffers.OperationStatus.Done)
-        {
-            Reject(DecodeError.BadTopic);
-            return;
-        }
-
-        var error = EnvelopeReader.TryRead(body, out var envelope);
+        // A constant size, never the wire's: the validator refuses topics longer than this.
+        Span<char> topicChars = stackalloc char[InboundValidator.MaxTopicChars];
+        var error = InboundValidator.Validate(topicUtf8, body, topicChars, out int length, out var envelope);
         if (error != DecodeError.None)
         {
-            Reject(error);
+            _rejected.Add(error);
             return;
         }
 
@@ -193,7 +159,7 @@ public sealed partial class TelemetrySubscriber
         }
         catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException)
         {
-            Reject(DecodeError.BadRecord);
+            _rejected.Add(DecodeError.BadRecord);
             return false;
         }
     }
@@ -207,23 +173,12 @@ public sealed partial class TelemetrySubscriber
         }
         catch (RecordDecodeException)
         {
-            Reject(DecodeError.BadRecord);
+            _rejected.Add(DecodeError.BadRecord);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             _handlerErrors++;
             Log.HandlerFailed(_logger, ex);
-        }
-    }
-
-    private void Reject(DecodeError reason)
-    {
-        long total = ++_malformed;
-
-        // Hostile input can arrive by the million: log the first one and then every power of two.
-        if ((total & (total - 1)) == 0)
-        {
-            Log.MalformedMessage(_logger, reason, total);
         }
     }
 

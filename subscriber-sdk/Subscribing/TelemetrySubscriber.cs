@@ -23,6 +23,7 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
     private readonly HashSet<string> _prefixes = new(StringComparer.Ordinal);
     private readonly PrefixSet _prefixSet = new();
     private readonly StreamTracker _tracker;
+    private readonly RejectedInput _rejected;
     private Thread? _thread;
     private BatchHandler? _handler;
     private Action? _completeDelivery;
@@ -42,6 +43,7 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _tracker = new StreamTracker(options.MaxTrackedStreams);
+        _rejected = new RejectedInput(_logger, "Subscriber");
         _socket = CreateSocket(options);
         try
         {
@@ -163,7 +165,7 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
             Volatile.Read(ref _missing),
             Volatile.Read(ref _restarts),
             Volatile.Read(ref _duplicates),
-            Volatile.Read(ref _malformed),
+            _rejected.Total + Volatile.Read(ref _receiveFailures),
             Volatile.Read(ref _kindMismatch),
             dropped,
             conflated,

@@ -14,4 +14,7 @@ internal static class WireFormat
     public const int MaxTopicBytes = 1024;
     public const int MaxPublisherBytes = 256;
     public const int MaxKindBytes = 64;
+
+    /// <summary>The largest MaxMessageBytes a node accepts in its settings: receive buffers are sized up to it, so it must stay a valid array length.</summary>
+    public const long MaxMessageBytesLimit = 1L << 30;
 }

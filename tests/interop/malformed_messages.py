@@ -9,15 +9,27 @@ from telemetry_wire import encode_batch
 
 GOOD_TICK = [1, 100, 99, 101, 1, 2, 0, 1]
 
+# The cases whose envelope is sound and whose fault lies inside the records. A relay reads only the
+# envelope (docs/wire-format.md, section 9), so it forwards these and the subscriber that decodes
+# the records counts them; every other case is refused by the first node that receives it.
+RECORD_LEVEL = {"truncated", "tick-scale-19", "tick-7-fields", "tick-price-string", "tick-price-above-int64"}
 
-def _batch(publisher="py-bad", session=7, first_seq=1, sent_ns=1, kind="tick", records=None):
+
+def _encode(publisher="py-bad", session=7, first_seq=1, sent_ns=1, kind="tick", records=None):
     return encode_batch(publisher, session, first_seq, sent_ns, kind, [GOOD_TICK] if records is None else records)
 
 
-def cases(prefix):
-    """(name, frames) pairs; prefix must be what the receiver subscribed (e.g. 'md.BAD.')."""
+def cases(prefix, first_seq=1):
+    """(name, frames) pairs; prefix must be what the receiver subscribed (e.g. 'md.BAD.').
+
+    first_seq numbers the batches (but the one whose fault is a zero first_seq): a sender repeating the
+    cases gives each round new numbers, so a receiver judges every round instead of dropping repeats."""
     def topic(name):
         return (prefix + name).encode("utf-8")
+
+    def _batch(**fields):
+        fields.setdefault("first_seq", first_seq)
+        return _encode(**fields)
 
     good = _batch()
     return [

@@ -20,11 +20,15 @@ internal sealed class LedgerSubscriberProcess : IAsyncDisposable
 
     public ChildProcess Process => _process;
 
-    public static async Task<LedgerSubscriberProcess> StartAsync(NetnsLab lab, string host, string name, string connect, params string[] prefixes)
+    public static Task<LedgerSubscriberProcess> StartAsync(NetnsLab lab, string host, string name, string connect, params string[] prefixes) =>
+        StartAsync(name, args => lab.Start(host, "dotnet", args), connect, prefixes);
+
+    /// <summary>Starts it with <paramref name="start"/>, given the arguments of <c>dotnet</c> (e.g. inside another kind of namespace).</summary>
+    public static async Task<LedgerSubscriberProcess> StartAsync(string name, Func<string[], ChildProcess> start, string connect, params string[] prefixes)
     {
         string dll = Path.Combine(RepoPaths.Root, "tests", "Telemetry.LedgerSubscriber", "bin", RepoPaths.Configuration, "net10.0", "Telemetry.LedgerSubscriber.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing; the test project builds it through a project reference.");
-        var process = lab.Start(host, "dotnet", [dll, "--connect", connect, .. prefixes.SelectMany(p => new[] { "--prefix", p })]);
+        var process = start([dll, "--connect", connect, .. prefixes.SelectMany(p => new[] { "--prefix", p })]);
         var subscriber = new LedgerSubscriberProcess(name, process);
         await Eventually.Until(() => process.StdoutLines.Any(l => l.Contains("\"ready\"", StringComparison.Ordinal)) || process.HasExited, 30_000, subscriber.Describe());
         Assert.False(process.HasExited, subscriber.Describe());

@@ -14,9 +14,11 @@ internal sealed class PrometheusText
 
     private PrometheusText(Dictionary<string, double> series) => _series = series;
 
-    public static async Task<PrometheusText> ScrapeAsync(string url)
+    public static async Task<PrometheusText> ScrapeAsync(string url) => Parse(await Http.GetStringAsync(url));
+
+    /// <summary>Reads the text exposition format, e.g. as fetched from inside a network namespace.</summary>
+    public static PrometheusText Parse(string text)
     {
-        string text = await Http.GetStringAsync(url);
         var series = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var line in text.Split('\n'))
         {
@@ -35,6 +37,10 @@ internal sealed class PrometheusText
     /// <summary>A series' value; 0 when it has not been written yet (a counter never incremented).</summary>
     public long Get(string name, string? label = null, string? value = null) =>
         (long)_series.GetValueOrDefault(label is null ? name : $"{name}{{{label}=\"{value}\"}}");
+
+    /// <summary>The sum of every series of a metric, whatever its labels.</summary>
+    public long Sum(string name) =>
+        (long)_series.Where(s => s.Key == name || s.Key.StartsWith(name + "{", StringComparison.Ordinal)).Sum(s => s.Value);
 
     public override string ToString() => string.Join('\n', _series.Where(s => s.Key.StartsWith("telemetry_", StringComparison.Ordinal)).Select(s => $"{s.Key} {s.Value}"));
 }

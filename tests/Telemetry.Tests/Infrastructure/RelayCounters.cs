@@ -29,5 +29,5 @@ internal readonly record struct RelayCounters(
         m.Get("telemetry_relay_upstream_connects_total"),
         m.Get("telemetry_relay_upstream_disconnects_total"),
         m.Get("telemetry_relay_downstream_connections"),
-        m.Get("telemetry_relay_dropped_total", "reason", "malformed"));
+        m.Sum("telemetry_relay_malformed_total"));
 }
