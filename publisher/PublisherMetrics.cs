@@ -20,6 +20,8 @@ internal sealed class PublisherMetrics(TelemetryPublisher<Tick> publisher, IOpti
     private static readonly Gauge Subscriptions = Metrics.CreateGauge("telemetry_publisher_subscriptions", "Distinct subscribed topic prefixes.");
     private static readonly Counter Refused = Metrics.CreateCounter("telemetry_publisher_entitlement_refused_total", "Subscriptions and snapshot requests refused for want of a valid token granting them.");
 
+    private static readonly Hosting.SnapshotMetrics SnapshotRequests = new("publisher");
+
     private Hosting.MetricsEndpoint? _endpoint;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -45,5 +47,6 @@ internal sealed class PublisherMetrics(TelemetryPublisher<Tick> publisher, IOpti
         Subscribers.Set(stats.Connections);
         Subscriptions.Set(stats.Subscriptions);
         Refused.IncTo(stats.RefusedSubscriptions);
+        SnapshotRequests.Update(stats.Snapshots);
     }
 }

@@ -61,18 +61,4 @@ internal sealed partial class Forwarder
         Counters.SubscriptionsRefused = gate.Refused;
         Counters.SubscriptionsLost = gate.Lost;
     }
-
-    /// <summary>A snapshot request's grant: null when entitlements are off; <paramref name="refused"/> when they are on and the token is missing or bad.</summary>
-    private EntitlementTokens.Grant? SnapshotGrant(List<string> prefixes, out bool refused)
-    {
-        var grant = EntitlementTokens.ForSnapshot(_entitlementSecret, prefixes, out string? refusal);
-        refused = refusal is not null;
-        if (refused)
-        {
-            Counters.SnapshotsRefused++;
-            Telemetry.Internal.Log.SnapshotRefused(_logger, $"relay {_options.Name}", refusal ?? "refused");
-        }
-
-        return grant;
-    }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using NetMQ;
 using NetMQ.Sockets;
 using Telemetry.Internal;
+using Telemetry.Snapshots;
 using Telemetry.Wire;
 
 namespace Telemetry.Relay;
@@ -17,12 +18,14 @@ internal sealed partial class Forwarder
 {
     private static readonly TimeSpan UpstreamAnswerTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly HashSet<string> _barriers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly List<DealerSocket> _upstreamSnapshots = [];
     private LastValueCache _cache = null!;
     private RouterSocket? _snapshotServer;
     private NetMQTimer? _snapshotTimer;
+    private SnapshotIntake<Pending>? _snapshotIntake;
+
+    /// <summary>The snapshot service's counters (all zero when it is off).</summary>
+    public SnapshotStats SnapshotStats => _snapshotIntake?.Stats ?? default;
 
     private void SetUpSnapshots()
     {
@@ -33,16 +36,20 @@ internal sealed partial class Forwarder
             return;
         }
 
+        _snapshotIntake = new SnapshotIntake<Pending>(_entitlementSecret, _logger, $"Relay {_options.Name}", static r => new Pending(r), AskUpstream);
         _snapshotServer = new RouterSocket();
         _snapshotServer.Options.Linger = TimeSpan.Zero;
         _snapshotServer.Options.SendHighWatermark = 1_000_000;
+        _snapshotServer.Options.MaxMsgSize = SnapshotProtocol.MaxRequestFrameBytes;
         Curve.ApplyServer(_snapshotServer, _options.CurveSecretKey);
         foreach (var endpoint in endpoints)
         {
             _snapshotServer.Bind(endpoint);
         }
 
-        _snapshotServer.ReceiveReady += (_, _) => ReceiveRequests();
+        // A bounded read per wake: a flood of requests waits in the socket, behind it in TCP, and the
+        // poller gives the data sockets their turn in between.
+        _snapshotServer.ReceiveReady += (_, _) => _snapshotIntake.Receive(_snapshotServer);
         foreach (var endpoint in _options.ResolveUpstreamSnapshot())
         {
             var dealer = new DealerSocket();
@@ -56,7 +63,7 @@ internal sealed partial class Forwarder
         }
 
         _snapshotTimer = new NetMQTimer(TimeSpan.FromMilliseconds(250));
-        _snapshotTimer.Elapsed += (_, _) => Progress();
+        _snapshotTimer.Elapsed += (_, _) => _snapshotIntake.Expire(OnExpired);
     }
 
     private void AddSnapshotSockets(NetMQPoller poller)
@@ -93,73 +100,22 @@ internal sealed partial class Forwarder
     {
         if (prefix.StartsWith(SnapshotProtocol.BarrierPrefix, StringComparison.Ordinal))
         {
-            string nonce = prefix[SnapshotProtocol.BarrierPrefix.Length..];
-            if (subscribe)
-            {
-                _barriers.Add(nonce);
-                Progress();
-            }
-            else
-            {
-                _barriers.Remove(nonce);
-            }
+            _snapshotIntake?.NoteBarrier(subscribe, prefix[SnapshotProtocol.BarrierPrefix.Length..]);
         }
     }
 
-    private void ReceiveRequests()
-    {
-        var frames = new List<byte[]>();
-        while (_snapshotServer!.TryReceiveMultipartBytes(ref frames))
-        {
-            if (SnapshotProtocol.TryParseRequest(frames, 1, out string nonce, out var prefixes) && !_pending.ContainsKey(nonce))
-            {
-                var grant = SnapshotGrant(prefixes, out bool refused);
-                _pending[nonce] = new Pending(frames[0], nonce, prefixes, Deadline(SnapshotProtocol.BarrierTimeout)) { Grant = grant, Refused = refused };
-            }
-
-            frames.Clear();
-        }
-
-        Progress();
-    }
-
-    /// <summary>Moves every pending request on: barrier seen, upstream answered, or time out.</summary>
-    private void Progress()
-    {
-        foreach (var pending in _pending.Values.ToList())
-        {
-            long now = Environment.TickCount64;
-            if (!pending.AskedUpstream && _barriers.Contains(pending.Nonce))
-            {
-                AskUpstream(pending);
-            }
-            else if (!pending.AskedUpstream && now > pending.Deadline)
-            {
-                _pending.Remove(pending.Nonce); // the requester's barrier never came: it has gone
-            }
-            else if (pending.AskedUpstream && (pending.UpstreamRemaining == 0 || now > pending.Deadline))
-            {
-                if (pending.UpstreamRemaining > 0)
-                {
-                    Counters.SnapshotsFromCacheOnly++;
-                }
-
-                Complete(pending);
-            }
-        }
-    }
-
+    /// <summary>The requester's barrier came: pass the request on to every upstream snapshot service.</summary>
     private void AskUpstream(Pending pending)
     {
         pending.AskedUpstream = true;
         pending.UpstreamRemaining = _upstreamSnapshots.Count;
-        pending.Deadline = Deadline(UpstreamAnswerTimeout);
+        _snapshotIntake!.Pending.Reschedule(pending.Request.Nonce, Environment.TickCount64 + (long)UpstreamAnswerTimeout.TotalMilliseconds);
         foreach (var dealer in _upstreamSnapshots)
         {
             var request = new NetMQMessage();
             request.Append(SnapshotProtocol.ProtocolId);
-            request.Append(pending.Nonce);
-            foreach (var prefix in pending.Prefixes)
+            request.Append(pending.Request.Nonce);
+            foreach (var prefix in pending.Request.Prefixes)
             {
                 request.Append(prefix);
             }
@@ -178,20 +134,36 @@ internal sealed partial class Forwarder
         }
     }
 
+    private void OnExpired(Pending pending)
+    {
+        if (!pending.AskedUpstream)
+        {
+            _snapshotIntake!.CountExpired(); // the requester's barrier never came: it has gone
+            return;
+        }
+
+        Counters.SnapshotsFromCacheOnly++;
+        Complete(pending);
+    }
+
     private void ReceiveUpstreamAnswers(NetMQSocket dealer)
     {
         var frames = new List<byte[]>(3);
         Span<char> topicChars = stackalloc char[InboundValidator.MaxTopicChars];
         while (dealer.TryReceiveMultipartBytes(ref frames, 3))
         {
-            if (frames.Count != 3 || !_pending.TryGetValue(Encoding.UTF8.GetString(frames[0]), out var pending))
+            if (frames.Count != 3 || !_snapshotIntake!.Pending.TryGet(Encoding.UTF8.GetString(frames[0]), out var pending))
             {
                 continue;
             }
 
             if (frames[1].Length == 0)
             {
-                pending.UpstreamRemaining--;
+                if (--pending.UpstreamRemaining == 0)
+                {
+                    Complete(pending);
+                }
+
                 continue;
             }
 
@@ -206,58 +178,43 @@ internal sealed partial class Forwarder
             // Several upstreams may know a topic; the first answer wins, the subscriber's sequence
             // tracking would drop an older repeat anyway.
             string topic = topicChars[..length].ToString();
-            if (pending.Allows(topic) && pending.Sent.Add(topic))
+            if (pending.Request.Allows(topic) && pending.Sent.Add(topic))
             {
-                _snapshotServer!.SendMoreFrame(pending.Identity).SendMoreFrame(frames[0]).SendMoreFrame(frames[1]).SendFrame(frames[2]);
+                _snapshotServer!.SendMoreFrame(pending.Request.Identity).SendMoreFrame(frames[0]).SendMoreFrame(frames[1]).SendFrame(frames[2]);
             }
         }
-
-        Progress();
     }
 
+    /// <summary>Adds the topics only this relay's cache knows and ends the answer.</summary>
     private void Complete(Pending pending)
     {
-        byte[] nonce = Encoding.UTF8.GetBytes(pending.Nonce);
-        foreach (var (topic, batch) in _cache.LastRecords(pending.Prefixes, pending.Sent))
+        var request = pending.Request;
+        _snapshotIntake!.Pending.Remove(request.Nonce);
+        byte[] nonce = Encoding.UTF8.GetBytes(request.Nonce);
+        foreach (var (topic, batch) in _cache.LastRecords(request.Prefixes, pending.Sent))
         {
-            if (!pending.Allows(topic))
+            if (!request.Allows(topic))
             {
                 continue;
             }
 
-            _snapshotServer!.SendMoreFrame(pending.Identity).SendMoreFrame(nonce).SendMoreFrame(topic).SendFrame(batch);
+            _snapshotServer!.SendMoreFrame(request.Identity).SendMoreFrame(nonce).SendMoreFrame(topic).SendFrame(batch);
             pending.Sent.Add(topic);
         }
 
-        _snapshotServer!.SendMoreFrame(pending.Identity).SendMoreFrame(nonce).SendMoreFrameEmpty().SendFrame(SnapshotProtocol.EncodeEnd(pending.Sent.Count));
-        _pending.Remove(pending.Nonce);
-        Counters.SnapshotsServed++;
+        _snapshotServer!.SendMoreFrame(request.Identity).SendMoreFrame(nonce).SendMoreFrameEmpty().SendFrame(SnapshotProtocol.EncodeEnd(pending.Sent.Count));
+        _snapshotIntake.CountAnswered();
     }
 
-    private static long Deadline(TimeSpan after) => Environment.TickCount64 + (long)after.TotalMilliseconds;
-
-    private sealed class Pending(byte[] identity, string nonce, List<string> prefixes, long deadline)
+    /// <summary>A request on its way: waiting for its barrier, then for the upstream answers.</summary>
+    private sealed class Pending(SnapshotRequest request)
     {
-        public byte[] Identity { get; } = identity;
-
-        public string Nonce { get; } = nonce;
-
-        public List<string> Prefixes { get; } = prefixes;
-
-        public long Deadline { get; set; } = deadline;
+        public SnapshotRequest Request { get; } = request;
 
         public bool AskedUpstream { get; set; }
 
         public int UpstreamRemaining { get; set; }
 
         public HashSet<string> Sent { get; } = new(StringComparer.Ordinal);
-
-        /// <summary>What the requester's token grants; null when entitlements are off.</summary>
-        public Security.EntitlementTokens.Grant? Grant { get; init; }
-
-        /// <summary>Entitlements are on and the request had no valid token: it is answered with nothing.</summary>
-        public bool Refused { get; init; }
-
-        public bool Allows(string topic) => !Refused && (Grant is null || Grant.Covers(topic));
     }
 }

@@ -23,10 +23,8 @@ internal sealed class LinkCounters(RejectedInput rejected)
     public long UpstreamDisconnects;
     public int DownstreamConnections;
     public int HeldSubscriptions;
-    public long SnapshotsServed;
     public long SnapshotsFromCacheOnly;
     public int CachedTopics;
     public long SubscriptionsRefused;
     public long SubscriptionsLost;
-    public long SnapshotsRefused;
 }

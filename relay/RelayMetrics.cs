@@ -22,6 +22,8 @@ internal sealed class RelayMetrics(RelayService relay, IOptions<MetricsOptions> 
     private static readonly Counter Malformed = Metrics.CreateCounter("telemetry_relay_malformed_total", "Messages from upstream refused by the inbound validator, by kind.", "kind");
     private static readonly (DecodeError Kind, string Label)[] RejectedKinds = [.. Enum.GetValues<DecodeError>().Where(k => k != DecodeError.None).Select(k => (k, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(k.ToString())))];
 
+    private static readonly Hosting.SnapshotMetrics SnapshotRequests = new("relay");
+
     private Hosting.MetricsEndpoint? _endpoint;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -49,8 +51,10 @@ internal sealed class RelayMetrics(RelayService relay, IOptions<MetricsOptions> 
         UpstreamConnects.IncTo(Volatile.Read(ref c.UpstreamConnects));
         UpstreamDisconnects.IncTo(Volatile.Read(ref c.UpstreamDisconnects));
         DownstreamConnections.Set(Volatile.Read(ref c.DownstreamConnections));
+        var snapshots = relay.Forwarder.SnapshotStats;
+        SnapshotRequests.Update(snapshots);
         long fromCacheOnly = Volatile.Read(ref c.SnapshotsFromCacheOnly);
-        Snapshots.WithLabels("upstream").IncTo(Volatile.Read(ref c.SnapshotsServed) - fromCacheOnly);
+        Snapshots.WithLabels("upstream").IncTo(snapshots.Answered - fromCacheOnly);
         Snapshots.WithLabels("cache_only").IncTo(fromCacheOnly);
         CachedTopics.Set(Volatile.Read(ref c.CachedTopics));
         foreach (var kind in RejectedKinds)
@@ -59,7 +63,7 @@ internal sealed class RelayMetrics(RelayService relay, IOptions<MetricsOptions> 
         }
 
         Refused.WithLabels("subscription").IncTo(Volatile.Read(ref c.SubscriptionsRefused));
-        Refused.WithLabels("snapshot").IncTo(Volatile.Read(ref c.SnapshotsRefused));
+        Refused.WithLabels("snapshot").IncTo(snapshots.RefusedEntitlement);
         Lost.IncTo(Volatile.Read(ref c.SubscriptionsLost));
     }
 }

@@ -14,6 +14,6 @@ internal static partial class Log
     [LoggerMessage(42, LogLevel.Warning, "{Owner}: a departed-subscription notice came with a pipe; refusing subscriptions until the queue is empty")]
     public static partial void SubscriptionPairingLost(ILogger logger, string owner);
 
-    [LoggerMessage(43, LogLevel.Warning, "{Owner} answered a snapshot request with nothing: {Reason}")]
-    public static partial void SnapshotRefused(ILogger logger, string owner, string reason);
+    [LoggerMessage(43, LogLevel.Warning, "{Owner} answered a snapshot request with nothing: {Reason}; {Total} refused so far")]
+    public static partial void SnapshotRefused(ILogger logger, string owner, string reason, long total);
 }

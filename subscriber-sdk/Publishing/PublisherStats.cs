@@ -11,6 +11,7 @@ namespace Telemetry;
 /// <param name="Subscriptions">Distinct topic prefixes subscribed by peers now.</param>
 /// <param name="Connections">Connected peers now.</param>
 /// <param name="RefusedSubscriptions">Subscriptions and snapshot requests refused for want of a valid token granting them (<see cref="PublisherOptions.EntitlementSecret"/>).</param>
+/// <param name="Snapshots">The late-join snapshot service's counters (all zero when it is off).</param>
 public readonly record struct PublisherStats(
     long Published,
     long Sent,
@@ -21,4 +22,5 @@ public readonly record struct PublisherStats(
     int QueueDepth,
     int Subscriptions,
     int Connections,
-    long RefusedSubscriptions = 0);
+    long RefusedSubscriptions = 0,
+    SnapshotStats Snapshots = default);

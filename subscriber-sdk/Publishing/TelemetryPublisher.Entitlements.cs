@@ -13,10 +13,8 @@ public sealed partial class TelemetryPublisher<T>
 {
     private EntitlementGate? _gate;
     private byte[]? _entitlementSecret;
-    private long _refusedSnapshots;
-
     /// <summary>Subscriptions and snapshot requests refused since start.</summary>
-    private long RefusedCount => Volatile.Read(ref _refusedSnapshots) + (_gate?.Refused ?? 0);
+    private long RefusedCount => SnapshotStats.RefusedEntitlement + (_gate?.Refused ?? 0);
 
     private void SetUpEntitlements(XPublisherSocket socket)
     {
@@ -44,19 +42,5 @@ public sealed partial class TelemetryPublisher<T>
                 NoteBarrier(result.Action == GateAction.BarrierOn, System.Text.Encoding.UTF8.GetBytes(result.Prefix[Wire.SnapshotProtocol.BarrierPrefix.Length..]));
                 break;
         }
-    }
-
-    /// <summary>The grant a snapshot request's token carries; null when entitlements are off (everything is granted).</summary>
-    private EntitlementTokens.Grant? SnapshotGrant(List<string> prefixes, out bool refused)
-    {
-        var grant = EntitlementTokens.ForSnapshot(_entitlementSecret, prefixes, out string? refusal);
-        refused = refusal is not null;
-        if (refused)
-        {
-            Interlocked.Increment(ref _refusedSnapshots);
-            Internal.Log.SnapshotRefused(_logger, $"publisher {_options.Name}", refusal ?? "refused");
-        }
-
-        return grant;
     }
 }

@@ -3,6 +3,7 @@ using MessagePack;
 using NetMQ;
 using NetMQ.Sockets;
 using Telemetry.Internal;
+using Telemetry.Snapshots;
 using Telemetry.Wire;
 
 namespace Telemetry;
@@ -14,18 +15,20 @@ namespace Telemetry;
 /// </content>
 public sealed partial class TelemetryPublisher<T>
 {
+    // Snapshot records written per sender round at most (a request is answered whole, so one large
+    // request may go past it): however many requesters are ready, data goes out every round.
+    private const int SnapshotRecordsPerRound = 4096;
+
     private static ReadOnlySpan<byte> BarrierPrefixUtf8 => "_snap."u8;
 
-    private readonly List<SnapshotRequest> _pendingSnapshots = [];
-    private readonly HashSet<string> _barriers = new(StringComparer.Ordinal);
-
-    // Reused for every request: the sender thread polls the snapshot socket on every round.
-    private readonly List<byte[]> _snapshotFrames = [];
+    private readonly Queue<SnapshotRequest> _readySnapshots = new();
+    private SnapshotIntake<SnapshotRequest>? _snapshotIntake;
     private T[] _lastValues = new T[64];
-    private long _snapshotsServed;
 
     /// <summary>Snapshot requests answered since start.</summary>
-    internal long SnapshotsServed => Volatile.Read(ref _snapshotsServed);
+    internal long SnapshotsServed => _snapshotIntake?.Stats.Answered ?? 0;
+
+    private SnapshotStats SnapshotStats => _snapshotIntake?.Stats ?? default;
 
     private RouterSocket? OpenSnapshotSocket()
     {
@@ -34,11 +37,13 @@ public sealed partial class TelemetryPublisher<T>
             return null;
         }
 
+        _snapshotIntake = new SnapshotIntake<SnapshotRequest>(_entitlementSecret, _logger, $"Publisher {_options.Name}", static r => r, _readySnapshots.Enqueue);
         var router = new RouterSocket();
         try
         {
             router.Options.Linger = TimeSpan.Zero;
             router.Options.SendHighWatermark = 1_000_000;
+            router.Options.MaxMsgSize = SnapshotProtocol.MaxRequestFrameBytes;
             Curve.ApplyServer(router, _options.CurveSecretKey);
             foreach (var endpoint in _options.SnapshotBind)
             {
@@ -64,57 +69,35 @@ public sealed partial class TelemetryPublisher<T>
         _lastValues[topic.Index] = record;
     }
 
-    private void NoteBarrier(bool subscribe, ReadOnlySpan<byte> nonce)
-    {
-        string key = Encoding.UTF8.GetString(nonce);
-        if (subscribe)
-        {
-            _barriers.Add(key);
-        }
-        else
-        {
-            _barriers.Remove(key);
-        }
-    }
+    private void NoteBarrier(bool subscribe, ReadOnlySpan<byte> nonce) =>
+        _snapshotIntake?.NoteBarrier(subscribe, Encoding.UTF8.GetString(nonce));
 
+    /// <summary>One round of the snapshot service: a bounded read of requests, expiry, and answers within the round's budget.</summary>
     private void ServeSnapshots(RouterSocket router, GrowableBuffer records, byte[] publisherUtf8)
     {
-        var frames = _snapshotFrames;
-        while (router.TryReceiveMultipartBytes(ref frames))
+        var intake = _snapshotIntake!;
+        intake.Receive(router);
+        intake.Expire(_ => intake.CountExpired());
+        int budget = SnapshotRecordsPerRound;
+        while (budget > 0 && _readySnapshots.TryDequeue(out var request))
         {
-            if (SnapshotProtocol.TryParseRequest(frames, 1, out string nonce, out var prefixes))
+            // Ready means the barrier came; the request may have expired since (its entry is gone).
+            if (intake.Pending.Remove(request.Nonce))
             {
-                var grant = SnapshotGrant(prefixes, out bool refused);
-                _pendingSnapshots.Add(new SnapshotRequest(frames[0], nonce, prefixes, Environment.TickCount64 + (long)SnapshotProtocol.BarrierTimeout.TotalMilliseconds, grant, refused));
-            }
-
-            frames.Clear();
-        }
-
-        for (int i = _pendingSnapshots.Count - 1; i >= 0; i--)
-        {
-            var request = _pendingSnapshots[i];
-            if (_barriers.Contains(request.Nonce))
-            {
-                Answer(router, request, records, publisherUtf8);
-                _pendingSnapshots.RemoveAt(i);
-            }
-            else if (Environment.TickCount64 > request.Deadline)
-            {
-                _pendingSnapshots.RemoveAt(i);
+                budget -= Answer(router, request, records, publisherUtf8);
+                intake.CountAnswered();
             }
         }
     }
 
-    private void Answer(RouterSocket router, SnapshotRequest request, GrowableBuffer records, byte[] publisherUtf8)
+    private int Answer(RouterSocket router, SnapshotRequest request, GrowableBuffer records, byte[] publisherUtf8)
     {
         byte[] nonce = Encoding.UTF8.GetBytes(request.Nonce);
         long sentNs = UnixClock.NowNs();
         int count = 0;
         foreach (var topic in _topics.Values)
         {
-            if (topic.LastSequence == 0 || topic.Index >= _lastValues.Length || !SnapshotProtocol.Matches(topic.Name, request.Prefixes)
-                || request.Refused || (request.Grant is not null && !request.Grant.Covers(topic.Name)))
+            if (topic.LastSequence == 0 || topic.Index >= _lastValues.Length || !request.Allows(topic.Name))
             {
                 continue;
             }
@@ -129,8 +112,6 @@ public sealed partial class TelemetryPublisher<T>
         }
 
         router.SendMoreFrame(request.Identity).SendMoreFrame(nonce).SendMoreFrameEmpty().SendFrame(SnapshotProtocol.EncodeEnd(count));
-        _snapshotsServed++;
+        return count + 1;
     }
-
-    private sealed record SnapshotRequest(byte[] Identity, string Nonce, List<string> Prefixes, long Deadline, Security.EntitlementTokens.Grant? Grant, bool Refused);
 }

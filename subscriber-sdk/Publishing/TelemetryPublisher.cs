@@ -178,7 +178,8 @@ public sealed partial class TelemetryPublisher<T> : IAsyncDisposable, IDisposabl
         _queue.Count,
         Volatile.Read(ref _subscriptionCount),
         Volatile.Read(ref _connections),
-        RefusedCount);
+        RefusedCount,
+        SnapshotStats);
 
     /// <summary>Sends what is queued, waits up to <see cref="PublisherOptions.Linger"/> for it to leave, and closes the socket.</summary>
     public async ValueTask DisposeAsync()

@@ -20,6 +20,9 @@ internal static class SnapshotProtocol
     public const int MaxPrefixes = 10_000;
     public const int MaxNonceLength = 64;
 
+    /// <summary>The largest frame of a request a snapshot service reads (a prefix is at most 1,024 bytes, a token frame ~4 KB); ZeroMQ drops a link that sends more.</summary>
+    public const long MaxRequestFrameBytes = 8192;
+
     /// <summary>How long a server waits for a requester's barrier subscription before giving up on the request.</summary>
     public static readonly TimeSpan BarrierTimeout = TimeSpan.FromSeconds(10);
 
