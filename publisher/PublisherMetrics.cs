@@ -8,7 +8,8 @@ namespace Telemetry.Publisher;
 /// Serves Prometheus <c>/metrics</c>. The publisher keeps its own counters (the SDK does not depend
 /// on Prometheus); they are copied into the instruments just before each scrape.
 /// </summary>
-internal sealed class PublisherMetrics(TelemetryPublisher<Tick> publisher, IOptions<MetricsOptions> options) : IHostedService, IDisposable
+internal sealed class PublisherMetrics(TelemetryPublisher<Tick> publisher, IOptions<MetricsOptions> options, IHostApplicationLifetime lifetime)
+    : Hosting.MetricsService(lifetime, options.Value.Host, options.Value.Port)
 {
     private static readonly Counter Records = Metrics.CreateCounter("telemetry_publisher_records_total", "Records sent in batches.");
     private static readonly Counter Batches = Metrics.CreateCounter("telemetry_publisher_batches_total", "Batches (ZeroMQ messages) sent.");
@@ -22,19 +23,7 @@ internal sealed class PublisherMetrics(TelemetryPublisher<Tick> publisher, IOpti
 
     private static readonly Hosting.SnapshotMetrics SnapshotRequests = new("publisher");
 
-    private Hosting.MetricsEndpoint? _endpoint;
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _endpoint = new Hosting.MetricsEndpoint(options.Value.Host, options.Value.Port, Update);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => _endpoint?.StopAsync() ?? Task.CompletedTask;
-
-    public void Dispose() => _endpoint?.Dispose();
-
-    private void Update()
+    protected override void Update()
     {
         var stats = publisher.GetStats();
         Records.IncTo(stats.Sent);

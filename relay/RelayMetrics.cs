@@ -5,7 +5,8 @@ using Prometheus;
 namespace Telemetry.Relay;
 
 /// <summary>Serves Prometheus <c>/metrics</c>; the forwarder's counters are copied in just before each scrape.</summary>
-internal sealed class RelayMetrics(RelayService relay, IOptions<MetricsOptions> options) : IHostedService, IDisposable
+internal sealed class RelayMetrics(RelayService relay, IOptions<MetricsOptions> options, IHostApplicationLifetime lifetime)
+    : Hosting.MetricsService(lifetime, options.Value.Host, options.Value.Port)
 {
     private static readonly Counter Messages = Metrics.CreateCounter("telemetry_relay_messages_total", "Batches (ZeroMQ messages) per link.", "link");
     private static readonly Counter Records = Metrics.CreateCounter("telemetry_relay_records_total", "Records per link.", "link");
@@ -24,19 +25,7 @@ internal sealed class RelayMetrics(RelayService relay, IOptions<MetricsOptions> 
 
     private static readonly Hosting.SnapshotMetrics SnapshotRequests = new("relay");
 
-    private Hosting.MetricsEndpoint? _endpoint;
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _endpoint = new Hosting.MetricsEndpoint(options.Value.Host, options.Value.Port, Update);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => _endpoint?.StopAsync() ?? Task.CompletedTask;
-
-    public void Dispose() => _endpoint?.Dispose();
-
-    private void Update()
+    protected override void Update()
     {
         var c = relay.Forwarder.Counters;
         Messages.WithLabels("upstream").IncTo(Volatile.Read(ref c.UpMessages));

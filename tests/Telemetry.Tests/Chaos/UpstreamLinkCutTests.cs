@@ -6,7 +6,7 @@ namespace Telemetry.Tests.Chaos;
 
 /// <summary>
 /// The link between an origin and a regional relay goes down (<c>ip link set DEV down</c> inside the
-/// relay's namespace: a real kernel link, no proxy) for 10 s and comes back. Nothing is closed on
+/// relay's namespace: a real kernel link, no proxy) for at least 10 s and comes back. Nothing is closed on
 /// either side, so only heartbeats can tell the relay its upstream is gone. Root only.
 /// </summary>
 [Collection(ChaosProcesses.Name)]
@@ -38,21 +38,23 @@ public class UpstreamLinkCutTests(ITestOutputHelper output)
         await using var below = new SubscribersBelow(relay.Endpoint, Below);
         await Eventually.Until(() => below.Topics.All(t => below.Sequences(t.Index, t.Topic).Count >= 100), 30_000, relay.Describe());
 
-        // Cut. The relay's heartbeats (1 s, timeout 3 s) should declare the link dead long before TCP would.
+        // Cut. Only the relay's heartbeats (1 s, timeout 3 s) can declare the link dead: TCP would
+        // wait for minutes. The link stays down until the relay has said so and at least the outage
+        // has passed; how long the relay took is printed, not asserted.
         var cutAt = Stopwatch.GetTimestamp();
         lab.SetLinkUp("regional", wan.DeviceB, up: false);
-        TimeSpan? noticed = null;
-        while (Stopwatch.GetElapsedTime(cutAt) < Outage)
+        await Eventually.UntilAsync(
+            async () => (await relay.CountersAsync()).UpstreamDisconnects >= 1,
+            60_000,
+            () => $"the relay should declare its dead upstream lost (heartbeats)\n{relay.Describe()}");
+        var noticed = Stopwatch.GetElapsedTime(cutAt);
+        if (noticed < Outage)
         {
-            if (noticed is null && (await relay.CountersAsync()).UpstreamDisconnects >= 1)
-            {
-                noticed = Stopwatch.GetElapsedTime(cutAt);
-            }
-
-            await Task.Delay(100);
+            await Task.Delay(Outage - noticed);
         }
 
         int witnessDuringOutage = witness.Records.Count;
+        var down = Stopwatch.GetElapsedTime(cutAt);
         below.Mark();
         lab.SetLinkUp("regional", wan.DeviceB, up: true);
         var counts = below.Collectors.Select(c => c.Records.Count).ToArray();
@@ -65,14 +67,13 @@ public class UpstreamLinkCutTests(ITestOutputHelper output)
         var gaps = await WitnessCheck.AssertExactGapsAsync(below, witness, "origin");
         var counters = await relay.CountersAsync();
         output.WriteLine(
-            $"link down {Outage.TotalSeconds} s; relay noticed the dead upstream after {noticed?.TotalMilliseconds:F0} ms; " +
+            $"link down {down.TotalSeconds:F1} s; relay noticed the dead upstream after {noticed.TotalMilliseconds:F0} ms; " +
             $"heal to first record below: {resumedAfter?.TotalMilliseconds:F0} ms; relay upstream connects {counters.UpstreamConnects}, disconnects {counters.UpstreamDisconnects}; " +
             $"witness records {witness.Records.Count} (at heal {witnessDuringOutage}); gaps below: " +
             string.Join(", ", gaps.Select(g => $"[{g.Index}] {g.Topic} " + string.Join(" ", g.Gaps.Select(x => $"{x.FirstMissing}..{x.LastMissing} ({x.Count})")))));
 
         // The outage cost records on every topic, and the subscribers were told.
         Assert.All(gaps, g => Assert.NotEmpty(g.Gaps));
-        Assert.True(noticed is not null, $"the relay should notice the dead upstream within the {Outage.TotalSeconds} s outage\n{relay.Describe()}");
         Assert.True(counters.UpstreamConnects >= 2, $"the relay should have reconnected upstream: {counters}");
         Assert.Equal(Below.Sum(p => p.Length), counters.SubscriptionsHeld);
 

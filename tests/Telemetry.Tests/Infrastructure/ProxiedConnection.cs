@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
@@ -18,6 +17,8 @@ internal sealed class ProxiedConnection(TcpProxy proxy, Socket client, IPEndPoin
 
     // Bounds memory when the far side does not read: the reader then stops and TCP pushes back.
     private const int MaxChunksQueued = 1024;
+
+    private static readonly TimeSpan OneMillisecond = TimeSpan.FromMilliseconds(1);
 
     private readonly Socket _server = new(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
     private readonly CancellationTokenSource _abort = new();
@@ -101,8 +102,9 @@ internal sealed class ProxiedConnection(TcpProxy proxy, Socket client, IPEndPoin
                     read = await from.ReceiveAsync(buffer, SocketFlags.None, cancel);
                     if (read > 0)
                     {
-                        long due = Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency);
+                        long due = proxy.Time.GetTimestamp() + (long)(delay.TotalSeconds * proxy.Time.TimestampFrequency);
                         await queue.Writer.WriteAsync(new Chunk(buffer, read, due), cancel);
+                        proxy.AddRead(toTarget, read);
                     }
                 }
                 finally
@@ -137,10 +139,12 @@ internal sealed class ProxiedConnection(TcpProxy proxy, Socket client, IPEndPoin
             {
                 try
                 {
-                    var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), chunk.Due);
-                    if (wait > TimeSpan.Zero)
+                    // A timer may fire up to a millisecond early (whole milliseconds, a coarse clock):
+                    // wait again until the chunk is really due, at least a millisecond each time.
+                    TimeSpan wait;
+                    while ((wait = proxy.Time.GetElapsedTime(proxy.Time.GetTimestamp(), chunk.Due)) > TimeSpan.Zero)
                     {
-                        await Task.Delay(wait, cancel);
+                        await Task.Delay(wait < OneMillisecond ? OneMillisecond : wait, proxy.Time, cancel);
                     }
 
                     for (int sent = 0; sent < chunk.Length;)

@@ -20,17 +20,21 @@ internal sealed class TcpProxy : IAsyncDisposable
     private Task _acceptLoop = Task.CompletedTask;
     private long _bytesToTarget;
     private long _bytesToClient;
+    private long _bytesFromClient;
+    private long _bytesFromTarget;
     private long _accepted;
 
     /// <param name="target">Where accepted connections are forwarded.</param>
     /// <param name="delayToTarget">One-way latency added to every chunk going to the target.</param>
     /// <param name="delayToClient">One-way latency added to every chunk coming back.</param>
     /// <param name="listenAddress">Address to listen on; loopback unless a test network needs another.</param>
-    public TcpProxy(IPEndPoint target, TimeSpan delayToTarget = default, TimeSpan delayToClient = default, IPAddress? listenAddress = null)
+    /// <param name="time">The clock the delays run on; a fake one lets a test say exactly when bytes are due.</param>
+    public TcpProxy(IPEndPoint target, TimeSpan delayToTarget = default, TimeSpan delayToClient = default, IPAddress? listenAddress = null, TimeProvider? time = null)
     {
         _target = target;
         DelayToTarget = delayToTarget;
         DelayToClient = delayToClient;
+        Time = time ?? TimeProvider.System;
         ListenEndPoint = new IPEndPoint(listenAddress ?? IPAddress.Loopback, 0);
         Listen();
     }
@@ -43,6 +47,8 @@ internal sealed class TcpProxy : IAsyncDisposable
 
     public TimeSpan DelayToClient { get; }
 
+    public TimeProvider Time { get; }
+
     /// <summary>The address and port peers connect to; the port stays the same across <see cref="Cut"/> and <see cref="Heal"/>.</summary>
     public IPEndPoint ListenEndPoint { get; private set; }
 
@@ -53,6 +59,12 @@ internal sealed class TcpProxy : IAsyncDisposable
 
     /// <summary>Bytes delivered back to the connecting peer (for a ZeroMQ link: the messages it receives).</summary>
     public long BytesToClient => Interlocked.Read(ref _bytesToClient);
+
+    /// <summary>Bytes read from connecting peers, bound for the target; those not yet in <see cref="BytesToTarget"/> are in flight.</summary>
+    public long BytesFromClient => Interlocked.Read(ref _bytesFromClient);
+
+    /// <summary>Bytes read from the target, bound for the connecting peer; those not yet in <see cref="BytesToClient"/> are in flight.</summary>
+    public long BytesFromTarget => Interlocked.Read(ref _bytesFromTarget);
 
     /// <summary>Connections accepted and forwarded since the start.</summary>
     public long Accepted => Interlocked.Read(ref _accepted);
@@ -107,6 +119,9 @@ internal sealed class TcpProxy : IAsyncDisposable
 
     internal void AddDelivered(bool toTarget, int bytes) =>
         Interlocked.Add(ref toTarget ? ref _bytesToTarget : ref _bytesToClient, bytes);
+
+    internal void AddRead(bool toTarget, int bytes) =>
+        Interlocked.Add(ref toTarget ? ref _bytesFromClient : ref _bytesFromTarget, bytes);
 
     private void Listen()
     {

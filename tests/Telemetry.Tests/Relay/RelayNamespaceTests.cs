@@ -96,9 +96,10 @@ public class RelayNamespaceTests(ITestOutputHelper output)
         AssertBatchBytes(lan, l.UpMessages, l.UpBytes);
         Assert.Equal((1L, 1L), (wan.Accepted, lan.Accepted));
 
+        // Printed, not asserted: a duration measured on a shared machine is no test. That the proxy
+        // holds each direction for its delay is shown exactly, on virtual time, in TcpProxyTests.
         var wanRoundTrip = await ZmtpProbe.RoundTripAsync(wan.ListenEndPoint);
         var lanRoundTrip = await ZmtpProbe.RoundTripAsync(lan.ListenEndPoint);
-        Assert.True(wanRoundTrip >= 2 * WanOneWay, $"the WAN link's round trip was {wanRoundTrip.TotalMilliseconds} ms");
         output.WriteLine(
             $"namespaces {lab.Namespace("origin")}..; {summary.Records} records checked; origin sent {batchCount} batches, {recordCount} records, {batchBytes} B; local relay took in {l.UpMessages} batches; " +
             $"WAN link {wan.BytesToClient} B down / {wan.BytesToTarget} B up, LAN link {lan.BytesToClient} B / {lan.BytesToTarget} B; " +

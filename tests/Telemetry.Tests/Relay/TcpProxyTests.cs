@@ -1,13 +1,12 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Time.Testing;
 using Telemetry.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Telemetry.Tests.Relay;
 
 /// <summary>The link emulator the relay tests rely on, checked against a plain TCP echo server.</summary>
-public sealed class TcpProxyTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
+public sealed class TcpProxyTests : IAsyncLifetime, IDisposable
 {
     private readonly TcpListener _echo = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
@@ -50,31 +49,41 @@ public sealed class TcpProxyTests(ITestOutputHelper output) : IAsyncLifetime, ID
     }
 
     [Fact]
-    public async Task A_delay_shifts_each_direction_without_reordering_or_throttling()
+    public async Task A_delay_holds_each_direction_until_due_then_releases_a_whole_burst_at_once_in_order()
     {
+        // Virtual time: the proxy's clock moves only when the test advances it, so what has arrived
+        // at each instant is exact, whatever the machine's load.
+        var clock = new FakeTimeProvider();
         var oneWay = TimeSpan.FromMilliseconds(75);
-        await using var proxy = TcpProxy.To($"tcp://{EchoEndPoint}", oneWay);
+        var justShort = oneWay - TimeSpan.FromTicks(1);
+        await using var proxy = new TcpProxy(EchoEndPoint, oneWay, oneWay, time: clock);
         using var client = await ConnectAsync(proxy);
 
-        var clock = Stopwatch.StartNew();
-        await client.SendAsync(new byte[] { 1 });
-        await ReceiveExactlyAsync(client, 1);
-        var roundTrip = clock.Elapsed;
-
-        // 200 small writes in a row: with a sleep per chunk they would take 200 x 150 ms.
-        const int Chunks = 200;
-        clock.Restart();
+        // 100 small writes, each read by the proxy before the next is sent (so each is a chunk of its
+        // own), all at one virtual instant.
+        const int Chunks = 100, Bytes = Chunks * 4;
         for (int i = 0; i < Chunks; i++)
         {
             await client.SendAsync(BitConverter.GetBytes(i));
+            int read = (i + 1) * 4;
+            Assert.True(SpinWait.SpinUntil(() => proxy.BytesFromClient == read, TimeSpan.FromSeconds(30)), $"the proxy read {proxy.BytesFromClient} of {read} bytes");
         }
 
-        byte[] back = await ReceiveExactlyAsync(client, Chunks * 4);
-        var burst = clock.Elapsed;
+        // Outbound: a tick short of the delay the proxy holds all of it; at the delay all of it goes,
+        // on one advance of the clock (a sleep per chunk would release one chunk per delay).
+        clock.Advance(justShort);
+        Assert.Equal(0, proxy.BytesToTarget);
+        clock.Advance(TimeSpan.FromMilliseconds(1)); // the proxy waits in whole milliseconds
+        await Eventually.Until(() => proxy.BytesFromTarget == Bytes, because: $"echoed back into the proxy: {proxy.BytesFromTarget} of {Bytes} bytes");
+        Assert.Equal(Bytes, proxy.BytesToTarget);
 
-        Assert.True(roundTrip >= 2 * oneWay, $"round trip {roundTrip.TotalMilliseconds} ms is shorter than the two one-way delays");
+        // Inbound, the same: the echo is held for its own delay, then delivered whole and in order.
+        clock.Advance(justShort);
+        Assert.Equal((0L, 0), (proxy.BytesToClient, client.Available));
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        byte[] back = await ReceiveExactlyAsync(client, Bytes);
         Assert.Equal(Enumerable.Range(0, Chunks), Enumerable.Range(0, Chunks).Select(i => BitConverter.ToInt32(back, i * 4)));
-        output.WriteLine($"round trip through a 75 ms each-way proxy: {roundTrip.TotalMilliseconds:F1} ms; {Chunks} pipelined writes echoed in {burst.TotalMilliseconds:F1} ms");
+        Assert.Equal((Bytes, Bytes), (proxy.BytesToTarget, proxy.BytesToClient));
     }
 
     [Fact]

@@ -22,17 +22,20 @@ public sealed class CliSecurityTests : IDisposable
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(secretFile));
         string token;
+        var before = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()); // tokens carry whole seconds
         await using (var issue = TelemetryCli.Start("token", "--secret", secretFile, "--prefix", "md.SIM.", "--prefix", "log.", "--expires", "1h", "--subject", "alice"))
         {
             Assert.Equal(0, await issue.WaitForExitAsync(TelemetryCli.ExitTimeout));
             token = Assert.Single(issue.StdoutLines);
         }
 
+        var after = DateTimeOffset.UtcNow;
+
         string secret = KeyFiles.ReadEntitlementSecret(secretFile);
         var grant = EntitlementTokens.Verify(EntitlementSecrets.TryDecode(secret)!, token, DateTimeOffset.UtcNow, out _);
         Assert.Equal("alice", grant!.Subject);
         Assert.Equal(["md.SIM.", "log."], grant.Prefixes);
-        Assert.InRange(grant.Expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(58), TimeSpan.FromMinutes(61));
+        Assert.InRange(grant.Expires, before.AddHours(1), after.AddHours(1)); // an hour from when it was issued
 
         var keys = CurveKeyPair.Generate();
         KeyFiles.Write(_files, "feed", keys, overwrite: false);

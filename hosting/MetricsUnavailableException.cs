@@ -1,0 +1,19 @@
+namespace Telemetry.Hosting;
+
+/// <summary>The <c>/metrics</c> endpoint cannot listen; <see cref="Exception.Message"/> is the one line to show the operator.</summary>
+internal sealed class MetricsUnavailableException : Exception
+{
+    public MetricsUnavailableException()
+    {
+    }
+
+    public MetricsUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    public MetricsUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
