@@ -17,6 +17,7 @@ internal sealed class DemoTopology : IFeedSource, ISystemSource, IDisposable
     private const int DemoHighWatermark = 50_000;
     private readonly Forwarder _relay;
     private long _relayRecordsAtLastRate;
+    private int _disposed;
 
     public DemoTopology(ILoggerFactory loggers)
     {
@@ -82,8 +83,14 @@ internal sealed class DemoTopology : IFeedSource, ISystemSource, IDisposable
         yield return Describe(Metrics.Name, Metrics.BoundEndpoints, Metrics.GetStats());
     }
 
+    /// <summary>Closes the publishers and the relay; called by <see cref="DemoLifetime"/> and again by the container, which is harmless.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         Ticks.Dispose();
         Logs.Dispose();
         Metrics.Dispose();
