@@ -91,10 +91,12 @@ internal sealed class DemoTopology : IFeedSource, ISystemSource, IDisposable
             return;
         }
 
+        // The relay first: closed after the publishers, it would log each of their goodbyes as an
+        // upstream lost ("disconnected; reconnecting"), which is no news while the whole demo stops.
+        _relay.Dispose();
         Ticks.Dispose();
         Logs.Dispose();
         Metrics.Dispose();
-        _relay.Dispose();
     }
 
     private static ComponentRow Describe(string name, IReadOnlyList<string> endpoints, PublisherStats stats) => new(
