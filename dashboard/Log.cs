@@ -14,4 +14,9 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Warning, "Pushing to the pages failed; the next push tries again")]
     public static partial void PushFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(4, LogLevel.Information, "Dashboard stopping")]
+    public static partial void DashboardStopping(ILogger logger);
+
+    [LoggerMessage(5, LogLevel.Information, "Dashboard stopped")]
+    public static partial void DashboardStopped(ILogger logger);
 }

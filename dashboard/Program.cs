@@ -54,7 +54,8 @@ internal static class Program
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
         AddServices(builder.Services, options);
 
-        var app = builder.Build();
+        // Disposed on every way out: the container then closes whatever the host's shutdown did not.
+        await using var app = builder.Build();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapHub<DashboardHub>("/hub");
@@ -76,7 +77,13 @@ internal static class Program
         }
 
         var source = app.Services.GetRequiredService<IFeedSource>();
-        Log.DashboardStarted(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Telemetry.Dashboard"), url, source.Mode, string.Join(", ", source.Endpoints), string.Join(" ", options.EffectivePrefixes));
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Telemetry.Dashboard");
+        Log.DashboardStarted(logger, url, source.Mode, string.Join(", ", source.Endpoints), string.Join(" ", options.EffectivePrefixes));
+
+        // Our own lines: the framework's are hidden (Microsoft.Hosting logs at Warning in appsettings.json).
+        // Stopped is raised once every hosted service has stopped, the demo topology last.
+        using var stopping = app.Lifetime.ApplicationStopping.Register(() => Log.DashboardStopping(logger));
+        using var stopped = app.Lifetime.ApplicationStopped.Register(() => Log.DashboardStopped(logger));
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
     }
@@ -94,6 +101,7 @@ internal static class Program
         {
             // The demo starts first and stops last: hosted services stop in reverse order.
             services.AddSingleton<DemoTopology>();
+            services.AddHostedService<DemoLifetime>();
             services.AddSingleton<IFeedSource>(sp => sp.GetRequiredService<DemoTopology>());
             services.AddSingleton<ISystemSource>(sp => sp.GetRequiredService<DemoTopology>());
             services.AddSingleton(sp => sp.GetRequiredService<DemoTopology>().Ticks);

@@ -41,4 +41,4 @@ builder.Services.AddOptions<MetricsOptions>().BindConfiguration("Metrics");
 builder.Services.AddHostedService<PublisherMetrics>();
 builder.Services.AddHostedService<SimulatedFeed>();
 
-return await Telemetry.Hosting.HostRunner.RunAsync(builder.Build());
+return await Telemetry.Hosting.HostRunner.RunAsync(builder.Build(), "Publisher host");

@@ -62,4 +62,4 @@ builder.Services.AddOptions<MetricsOptions>().BindConfiguration("Metrics");
 builder.Services.AddSingleton<RelayService>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RelayService>());
 builder.Services.AddHostedService<RelayMetrics>();
-return await HostRunner.RunAsync(builder.Build());
+return await HostRunner.RunAsync(builder.Build(), "Relay");

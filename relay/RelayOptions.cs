@@ -75,7 +75,7 @@ public sealed record RelayOptions
             problems.Add("Give at least one --bind endpoint (Relay:Bind).");
         }
 
-        problems.AddRange(Upstream.Concat(Bind).Where(e => !Endpoint.IsValidData(e)).Concat(SnapshotBind.Concat(UpstreamSnapshot).Where(e => !Endpoint.IsValid(e))).Select(e => $"'{e}' is not a tcp://, inproc://, ipc:// or epgm://<interface>;<group>:<port> endpoint."));
+        problems.AddRange(Upstream.Concat(Bind).Where(e => !Endpoint.IsValidData(e)).Concat(SnapshotBind.Concat(UpstreamSnapshot).Where(e => !Endpoint.IsValid(e))).Select(e => $"'{e}' is not a tcp://HOST:PORT, inproc://NAME, ipc://NAME or epgm://<interface>;<group>:<port> endpoint."));
         problems.AddRange(Pgm.Validate());
         if (MaxMessageBytes is < 1024 or > Wire.WireFormat.MaxMessageBytesLimit)
         {

@@ -60,6 +60,8 @@ internal static class StatCommand
             return Stderr.Fail($"cannot open the subscriber on {string.Join(", ", options.Connect)}: {Stderr.Reason(ex)}");
         }
 
+        int intervals = 0;
+        bool interrupted = false;
         using (subscriber)
         {
             subscriber.GapDetected += (_, gap) => collector.OnGap(gap);
@@ -68,7 +70,6 @@ internal static class StatCommand
             // On a terminal the table is redrawn in place; into a file or pipe each interval is appended as plain text.
             bool redraw = !Console.IsOutputRedirected;
             using var timer = new PeriodicTimer(Interval, time);
-            int intervals = 0;
             try
             {
                 while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
@@ -76,7 +77,8 @@ internal static class StatCommand
                     string table = StatTable.Render(collector.TakeSnapshot(), top, time.GetLocalNow());
                     await Console.Out.WriteAsync(redraw ? "\e[H\e[J" + table : table + "\n").ConfigureAwait(false);
                     await Console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                    if (durationSeconds is { } seconds && ++intervals >= seconds)
+                    intervals++;
+                    if (durationSeconds is { } seconds && intervals >= seconds)
                     {
                         break;
                     }
@@ -85,7 +87,14 @@ internal static class StatCommand
             catch (OperationCanceledException)
             {
                 // Ctrl+C or SIGTERM ends the watch normally.
+                interrupted = true;
             }
+        }
+
+        if (interrupted)
+        {
+            // On stderr, below the last table (stdout stays tables only); a --duration run ends without it.
+            Stderr.Line($"stat stopped: {subscriber.GetStats().Records} records in {intervals} interval(s)");
         }
 
         return 0;

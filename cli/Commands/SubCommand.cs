@@ -69,6 +69,8 @@ internal static class SubCommand
             return Stderr.Fail($"cannot open the subscriber on {string.Join(", ", options.Bind.Concat(options.Connect))}: {Stderr.Reason(ex)}");
         }
 
+        bool interrupted = false;
+        long printed = 0;
         using (subscriber)
         {
             subscriber.GapDetected += (_, e) => Stderr.Line(
@@ -76,7 +78,7 @@ internal static class SubCommand
             subscriber.PublisherRestarted += (_, e) => Stderr.Line(
                 $"restart topic={TerminalText.Escape(e.Topic)} publisher={TerminalText.Escape(e.Publisher)} session={e.PreviousSession}->{e.Session} first={e.FirstSequence}");
 
-            // Touched only on the receive thread.
+            // Touched only on the receive thread until the subscriber is disposed (which joins it).
             long remaining = count ?? long.MaxValue;
             subscriber.Start((in RecordBatch batch) =>
             {
@@ -93,6 +95,7 @@ internal static class SubCommand
                 }
 
                 remaining -= written;
+                printed += written;
                 if (error is not null)
                 {
                     Stderr.Line($"malformed topic={TerminalText.Escape(batch.Header.Topic)} publisher={TerminalText.Escape(batch.Header.Publisher)} {TerminalText.Escape(error)}");
@@ -111,11 +114,18 @@ internal static class SubCommand
             catch (OperationCanceledException)
             {
                 // Ctrl+C or SIGTERM: a normal way to stop watching.
+                interrupted = true;
             }
         }
 
         // The receive thread has stopped: what it wrote is complete and can go out.
         output.Flush();
+        if (interrupted)
+        {
+            // Only when stopped by a signal: a finished --count run says nothing on stderr, so scripts can check it is empty.
+            Stderr.Line($"sub stopped: {printed} records");
+        }
+
         return 0;
     }
 }

@@ -17,6 +17,7 @@ internal sealed class DemoTopology : IFeedSource, ISystemSource, IDisposable
     private const int DemoHighWatermark = 50_000;
     private readonly Forwarder _relay;
     private long _relayRecordsAtLastRate;
+    private int _disposed;
 
     public DemoTopology(ILoggerFactory loggers)
     {
@@ -82,12 +83,20 @@ internal sealed class DemoTopology : IFeedSource, ISystemSource, IDisposable
         yield return Describe(Metrics.Name, Metrics.BoundEndpoints, Metrics.GetStats());
     }
 
+    /// <summary>Closes the publishers and the relay; called by <see cref="DemoLifetime"/> and again by the container, which is harmless.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // The relay first: closed after the publishers, it would log each of their goodbyes as an
+        // upstream lost ("disconnected; reconnecting"), which is no news while the whole demo stops.
+        _relay.Dispose();
         Ticks.Dispose();
         Logs.Dispose();
         Metrics.Dispose();
-        _relay.Dispose();
     }
 
     private static ComponentRow Describe(string name, IReadOnlyList<string> endpoints, PublisherStats stats) => new(

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Telemetry.Hosting;
@@ -8,12 +10,20 @@ internal static class HostRunner
 {
     public const int InvalidConfiguration = 2;
     public const int SocketError = 3;
+    public const int StartFailed = 1;
 
     // Set by StopWithError; a process runs one host, so the exit code it asks for is process-wide.
     private static int s_exitCode;
 
-    public static async Task<int> RunAsync(IHost host)
+    /// <summary>Runs <paramref name="host"/> until Ctrl+C or SIGTERM; logs "<paramref name="name"/> stopping" and "... stopped" around its shutdown.</summary>
+    public static async Task<int> RunAsync(IHost host, string name)
     {
+        // The framework's own shutdown lines are hidden (Microsoft.Hosting logs at Warning in the
+        // hosts' appsettings.json), so an operator would otherwise see nothing when a host stops.
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HostRunner).FullName!);
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        using var stopping = lifetime.ApplicationStopping.Register(() => HostLog.HostStopping(logger, name));
+        using var stopped = lifetime.ApplicationStopped.Register(() => HostLog.HostStopped(logger, name));
         try
         {
             await host.RunAsync().ConfigureAwait(false);
@@ -28,6 +38,13 @@ internal static class HostRunner
         {
             await Console.Error.WriteLineAsync("Socket error: " + ex.Message).ConfigureAwait(false);
             return SocketError;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Anything else a start can throw (the host has logged it in full): one line and an
+            // exit code, never an unhandled exception that aborts the process.
+            await Console.Error.WriteLineAsync($"{name} failed: {ex.Message}").ConfigureAwait(false);
+            return StartFailed;
         }
     }
 

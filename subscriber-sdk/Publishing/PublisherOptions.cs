@@ -92,7 +92,7 @@ public sealed record PublisherOptions
             problems.Add("Give at least one Bind or Connect endpoint.");
         }
 
-        problems.AddRange(Bind.Concat(Connect).Where(e => !Endpoint.IsValidData(e)).Concat(SnapshotBind.Where(e => !Endpoint.IsValid(e))).Select(e => $"'{e}' is not a tcp://, inproc://, ipc:// or epgm://<interface>;<group>:<port> endpoint."));
+        problems.AddRange(Bind.Concat(Connect).Where(e => !Endpoint.IsValidData(e)).Concat(SnapshotBind.Where(e => !Endpoint.IsValid(e))).Select(e => $"'{e}' is not a tcp://HOST:PORT, inproc://NAME, ipc://NAME or epgm://<interface>;<group>:<port> endpoint."));
         problems.AddRange(Pgm.Validate());
         Check(problems, QueueCapacity is >= 2 and <= 1 << 24, "QueueCapacity must be 2 to 16,777,216.");
         Check(problems, MaxBatchRecords is >= 1 and <= 65_536, "MaxBatchRecords must be 1 to 65,536.");

@@ -140,7 +140,10 @@ public sealed partial class TelemetryPublisher<T>
         // AttachToPoller connects the monitor's own socket before returning (StartAsync does it later,
         // on another thread, and events raised before that are lost).
         monitor.AttachToPoller(poller);
-        poller.RunAsync("telemetry-pub-monitor");
+
+        // A background thread: RunAsync(name) alone starts a foreground one, which kept any process
+        // that never disposed its publisher alive after Main had returned.
+        poller.RunAsync("telemetry-pub-monitor", isBackgroundThread: true);
         return monitor;
     }
 

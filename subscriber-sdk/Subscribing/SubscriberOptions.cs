@@ -83,7 +83,7 @@ public sealed record SubscriberOptions
         }
 
         PublisherOptions.Check(problems, !Snapshot || ResolveSnapshotEndpoints().Count > 0, "Snapshot needs SnapshotEndpoints or a Connect endpoint with an explicit port.");
-        problems.AddRange(Bind.Concat(Connect).Where(e => !Endpoint.IsValidData(e)).Concat(SnapshotEndpoints.Where(e => !Endpoint.IsValid(e))).Select(e => $"'{e}' is not a tcp://, inproc://, ipc:// or epgm://<interface>;<group>:<port> endpoint."));
+        problems.AddRange(Bind.Concat(Connect).Where(e => !Endpoint.IsValidData(e)).Concat(SnapshotEndpoints.Where(e => !Endpoint.IsValid(e))).Select(e => $"'{e}' is not a tcp://HOST:PORT, inproc://NAME, ipc://NAME or epgm://<interface>;<group>:<port> endpoint."));
         problems.AddRange(Pgm.Validate());
         PublisherOptions.Check(problems, Prefixes.All(p => p is not null && System.Text.Encoding.UTF8.GetByteCount(p) <= Wire.WireFormat.MaxTopicBytes), "Prefixes must be at most 1024 UTF-8 bytes.");
         PublisherOptions.Check(problems, BufferCapacity >= 1, "BufferCapacity must be at least 1.");

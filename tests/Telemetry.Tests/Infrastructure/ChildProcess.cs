@@ -37,6 +37,15 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>Runs a built .NET program (see <see cref="RepoPaths.Program"/>).</summary>
     public static ChildProcess StartDotnet(string dll, params string[] args) => Start("dotnet", [dll, .. args]);
 
+    /// <summary>
+    /// Runs a built .NET program with SIGINT and SIGTERM at their default actions, through
+    /// <c>env</c>, which execs it (the pid is the program's own). A shell without job control starts
+    /// background commands with SIGINT ignored, the ignore is inherited across exec and .NET leaves an
+    /// ignored signal ignored: a test run started that way could not reach the program with Ctrl+C's signal.
+    /// </summary>
+    public static ChildProcess StartDotnetWithDefaultSignals(string dll, params string[] args) =>
+        Start("env", ["--default-signal=INT,TERM", "dotnet", dll, .. args]);
+
     public static ChildProcess Start(string fileName, IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
@@ -83,6 +92,9 @@ internal sealed class ChildProcess : IAsyncDisposable
             Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
         }
     }
+
+    /// <summary>SIGINT, what Ctrl+C in a terminal sends.</summary>
+    public void Interrupt() => Signal("-INT");
 
     /// <summary>SIGSTOP: the process (all its threads, its sockets' I/O included) is frozen until <see cref="Continue"/>.</summary>
     public void Stop() => Signal("-STOP");
