@@ -66,10 +66,10 @@ internal sealed class LastValueCache(int maxTopics)
             var reader = new MessagePackReader(bytes[env.RecordsOffset..]);
             for (int i = 0; i < env.Count - 1; i++)
             {
-                reader.Skip();
+                Wire.BoundedSkip.Skip(ref reader);
             }
 
-            var last = reader.ReadRaw();
+            var last = Wire.BoundedSkip.ReadRaw(ref reader);
             var buffer = new ArrayBufferWriter<byte>(256);
             var writer = new MessagePackWriter(buffer);
             var span = bytes.Span;

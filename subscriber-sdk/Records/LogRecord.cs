@@ -64,7 +64,7 @@ public sealed record LogRecord(
             StringMapFormat.Read(ref reader));
         for (int i = FieldCount; i < count; i++)
         {
-            reader.Skip();
+            Wire.BoundedSkip.Skip(ref reader);
         }
 
         return record;

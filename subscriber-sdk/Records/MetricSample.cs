@@ -47,7 +47,7 @@ public readonly record struct MetricSample(
             reader.ReadInt64());
         for (int i = FieldCount; i < count; i++)
         {
-            reader.Skip();
+            Wire.BoundedSkip.Skip(ref reader);
         }
 
         return sample;

@@ -17,5 +17,5 @@ public readonly record struct RawRecord(ReadOnlyMemory<byte> MessagePack) : IRec
     public static void Write(ref MessagePackWriter writer, in RawRecord record) => writer.WriteRaw(record.MessagePack.Span);
 
     /// <inheritdoc />
-    public static RawRecord Read(ref MessagePackReader reader) => new(reader.ReadRaw().ToArray());
+    public static RawRecord Read(ref MessagePackReader reader) => new(Wire.BoundedSkip.ReadRaw(ref reader).ToArray());
 }

@@ -87,7 +87,7 @@ public readonly record struct Tick(
         // Fields appended by a later minor revision are skipped, not rejected.
         for (int i = FieldCount; i < count; i++)
         {
-            reader.Skip();
+            Wire.BoundedSkip.Skip(ref reader);
         }
 
         return tick;

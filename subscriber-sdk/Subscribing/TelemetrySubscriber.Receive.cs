@@ -151,7 +151,7 @@ public sealed partial class TelemetrySubscriber
             var reader = new MessagePackReader(records);
             for (int i = 0; i < skip; i++)
             {
-                reader.Skip();
+                Wire.BoundedSkip.Skip(ref reader);
             }
 
             records = records[(int)reader.Consumed..];
