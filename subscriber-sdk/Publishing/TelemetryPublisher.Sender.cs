@@ -55,6 +55,12 @@ public sealed partial class TelemetryPublisher<T>
                     ServeSnapshots(snapshots, records, publisherUtf8);
                 }
 
+                if (SubscribersAreBehind())
+                {
+                    PauseForSubscribers();
+                    continue;
+                }
+
                 WaitForMessageBudget();
                 int count = _queue.DrainTo(drained);
                 if (count == 0)
@@ -104,7 +110,7 @@ public sealed partial class TelemetryPublisher<T>
     private XPublisherSocket CreateSocket()
     {
         var socket = new XPublisherSocket();
-        socket.Options.SendHighWatermark = _options.SendHighWatermark;
+        socket.Options.SendHighWatermark = SocketSendHighWatermark;
         socket.Options.Linger = _options.Linger;
         NetMqRuntime.ApplyLinkOptions(socket, _options.HeartbeatInterval, _options.HeartbeatTimeout);
         Curve.ApplyServer(socket, _options.CurveSecretKey is not null && _options.CurveServerKey is null ? _options.CurveSecretKey : null);
