@@ -17,7 +17,6 @@ internal sealed class MessageBufferPool : IBufferPool
 {
     private const int MinShift = 4;    // 16 B: topic frames are small
     private const int MaxShift = 20;   // 1 MiB: larger messages are rare; they are allocated and left to the GC
-    private const int CountedShift = 6; // 64 B: the smallest class OutstandingBytes counts
 
     // Per size class: up to MaxArrays arrays, and no more than MaxBytesPerClass in total, so the
     // pool can hold a full high-water mark of small messages but never more than 4 MiB of any
@@ -27,7 +26,6 @@ internal sealed class MessageBufferPool : IBufferPool
     private const int MaxBytesPerClass = 4 << 20;
 
     private readonly SizeClass[] _classes;
-    private long _largeOutstandingBytes;
 
     public MessageBufferPool()
     {
@@ -43,18 +41,15 @@ internal sealed class MessageBufferPool : IBufferPool
     {
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         int index = ClassOf(size);
-        if (index < _classes.Length)
-        {
-            return _classes[index].Take();
-        }
-
-        Interlocked.Add(ref _largeOutstandingBytes, size);
-        return GC.AllocateUninitializedArray<byte>(size);
+        var array = index < _classes.Length ? _classes[index].Take() : GC.AllocateUninitializedArray<byte>(size);
+        SentMessageBytes.Taken(array);
+        return array;
     }
 
     public void Return(byte[] buffer)
     {
         ArgumentNullException.ThrowIfNull(buffer);
+        SentMessageBytes.Returned(buffer);
         int index = ClassOf(buffer.Length);
 
         // Arrays of exactly a class size are kept (NetMQ only returns what Take gave it); any other
@@ -62,37 +57,6 @@ internal sealed class MessageBufferPool : IBufferPool
         if (index < _classes.Length && _classes[index].Size == buffer.Length)
         {
             _classes[index].Return(buffer);
-        }
-        else if (index >= _classes.Length)
-        {
-            Interlocked.Add(ref _largeOutstandingBytes, -buffer.Length);
-        }
-    }
-
-    /// <summary>
-    /// Bytes of the arrays of 64 bytes or more taken and not yet returned: the buffers of the NetMQ
-    /// messages of the process that are alive now, queued toward a peer or received and not yet read.
-    /// A publisher that waits for slow subscribers (<c>SlowSubscriberMode.Wait</c>) bounds its
-    /// queues in bytes with it, which ZeroMQ's own high-water marks (message counts) cannot do.
-    /// </summary>
-    /// <remarks>
-    /// The 16 and 32-byte classes are left out: NetMQ 4.0.4.5 never returns the buffer of a received
-    /// ZMTP command frame (SessionBase.PushMsg returns early for commands without closing them), so
-    /// every heartbeat PING and PONG received, 7 and 5 bytes, would add 16 bytes for ever (measured:
-    /// 32 bytes a second per connection). Batch bodies are 64 bytes or more (the envelope alone is
-    /// about 40), so what is left out of a queue is its topic frames, at most 32 bytes a message.
-    /// </remarks>
-    public long OutstandingBytes
-    {
-        get
-        {
-            long total = Volatile.Read(ref _largeOutstandingBytes);
-            for (int i = CountedShift - MinShift; i < _classes.Length; i++)
-            {
-                total += _classes[i].OutstandingBytes;
-            }
-
-            return total;
         }
     }
 
@@ -115,21 +79,14 @@ internal sealed class MessageBufferPool : IBufferPool
         private readonly byte[][] _arrays = new byte[capacity][];
         private int _count;
 
-        // Taken and not yet returned; counted under the lock each take and return holds anyway, so
-        // the accounting adds no contention between the sending and the I/O threads.
-        private long _outstanding;
-
         public int Size => size;
 
         public int Count => Volatile.Read(ref _count);
-
-        public long OutstandingBytes => Volatile.Read(ref _outstanding) * size;
 
         public byte[] Take()
         {
             lock (_lock)
             {
-                _outstanding++;
                 if (_count > 0)
                 {
                     var array = _arrays[--_count];
@@ -145,7 +102,6 @@ internal sealed class MessageBufferPool : IBufferPool
         {
             lock (_lock)
             {
-                _outstanding--;
                 if (_count < _arrays.Length)
                 {
                     _arrays[_count++] = array;

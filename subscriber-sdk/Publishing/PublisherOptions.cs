@@ -48,12 +48,11 @@ public sealed record PublisherOptions
     public SlowSubscriberMode SlowSubscriberMode { get; init; } = SlowSubscriberMode.Drop;
 
     /// <summary>
-    /// With <see cref="SlowSubscriberMode.Wait"/>: the bytes of message buffers (sizes rounded up to a
-    /// power of two) ZeroMQ may hold in this process before the sender waits. ZeroMQ's own high-water
-    /// mark counts messages, and a message carries one record or a thousand depending on the load, so
-    /// only a byte budget bounds memory and still absorbs a subscriber's pauses. The sender checks it
-    /// once per round, so the queues can exceed it by one round (at most 16,384 records). It counts
-    /// every NetMQ message of the process, received ones not yet read included.
+    /// With <see cref="SlowSubscriberMode.Wait"/>: how many bytes of this publisher's messages (their
+    /// buffers, sizes rounded up to a power of two) ZeroMQ may hold before the sender waits. ZeroMQ's
+    /// own high-water mark counts messages, and a message carries one record or a thousand depending
+    /// on the load, so only a byte budget both bounds memory and absorbs a subscriber's pauses. The
+    /// sender checks it once per round, so the queues can exceed it by one round (at most 16,384 records).
     /// </summary>
     public long SendBufferBytes { get; init; } = 64L << 20;
 

@@ -103,6 +103,7 @@ public sealed partial class TelemetryPublisher<T>
             snapshots?.Dispose();
             ClosePgm();
             socket?.Dispose();
+            _sentBytes?.Dispose();
             _stopped.TrySetResult();
         }
     }
@@ -289,7 +290,11 @@ public sealed partial class TelemetryPublisher<T>
             var headerWriter = new MessagePackWriter(header);
             EnvelopeWriter.WriteHeader(ref headerWriter, publisherUtf8, Session, topic.NextSequence, sentNs, topic.KindUtf8, count);
             headerWriter.Flush();
-            SendMessage(socket, topic.NameUtf8, header.WrittenSpan, records.WrittenSpan);
+            using (ClaimSendBuffers())
+            {
+                SendMessage(socket, topic.NameUtf8, header.WrittenSpan, records.WrittenSpan);
+            }
+
             WritePgm(topic.NameUtf8, header.WrittenSpan, records.WrittenSpan);
             topic.NextSequence += (ulong)count;
             _sent += count;
