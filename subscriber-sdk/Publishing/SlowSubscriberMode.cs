@@ -11,9 +11,9 @@ public enum SlowSubscriberMode
     Drop = 0,
 
     /// <summary>
-    /// Nothing is dropped: the queues toward subscribers have no message limit, and once the process's
-    /// ZeroMQ messages take <see cref="PublisherOptions.SendBufferBytes"/> the sender thread waits
-    /// until they drain. Every subscriber then goes at the pace of the slowest, and the wait reaches
+    /// Nothing is dropped: the queues toward subscribers have no message limit, and once this
+    /// publisher's messages in ZeroMQ take <see cref="PublisherOptions.SendBufferBytes"/> the sender
+    /// thread waits until they drain. Every subscriber then goes at the pace of the slowest, and the wait reaches
     /// the callers as <see cref="PublisherOptions.QueueFullMode"/> says: they block, or their records
     /// are dropped and counted. For streams where every record counts, such as logs into one sink.
     /// </summary>
