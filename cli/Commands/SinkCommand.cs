@@ -28,7 +28,7 @@ internal static class SinkCommand
         var fsync = new Option<double>("--fsync-interval")
         {
             Description = "Longest time written lines stay in the operating system's cache before an fsync puts them on the disk; 0 = after every write. "
-                + "Lines are handed to the operating system, whole, as soon as they are formatted: a killed sink loses only what it received and had not yet written (at most --buffer-bytes), "
+                + "Lines are handed to the operating system, whole, as soon as they are formatted: a killed sink loses only what it had received and not yet written (its buffer, at most --buffer-bytes, and what was in flight on its connections; see docs/sink.md), "
                 + "a machine crash or power loss also up to this many seconds of written lines.",
             DefaultValueFactory = _ => 1.0,
             HelpName = "SECONDS",
