@@ -11,6 +11,7 @@ namespace Telemetry.Cli.Commands;
 internal static class PubCommand
 {
     private static readonly TimeSpan SubscriberPoll = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan DrainNotice = TimeSpan.FromSeconds(2);
 
     public static Command Create()
     {
@@ -42,6 +43,10 @@ internal static class PubCommand
             {
                 Connect = result.GetValue(connect) ?? [],
                 Bind = result.GetValue(bind) ?? [],
+
+                // Every line read is meant to arrive: a slow subscriber slows the reading of stdin
+                // (back-pressure) instead of losing records at ZeroMQ's high-water mark.
+                SlowSubscriberMode = SlowSubscriberMode.Wait,
             };
             if (result.GetValue(name) is { } publisherName)
             {
@@ -94,6 +99,7 @@ internal static class PubCommand
                     TaskCreationOptions.LongRunning,
                     TaskScheduler.Default);
                 await reading.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await DrainAsync(publisher, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -104,6 +110,21 @@ internal static class PubCommand
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Waits until ZeroMQ has written every queued message to the network: NetMQ drops what is still
+    /// queued when the process exits, and a subscriber that is behind can hold a lot of it.
+    /// </summary>
+    private static async Task DrainAsync(TelemetryPublisher<RawRecord> publisher, CancellationToken cancellationToken)
+    {
+        var drained = publisher.DrainAsync(cancellationToken);
+        if (await Task.WhenAny(drained, Task.Delay(DrainNotice, cancellationToken)).ConfigureAwait(false) != drained && !cancellationToken.IsCancellationRequested)
+        {
+            Stderr.Line($"telemetry pub: waiting for subscribers to take the last {publisher.QueuedBytes} bytes (Ctrl+C to stop)");
+        }
+
+        await drained.ConfigureAwait(false);
     }
 
     private static async Task<bool> WaitForSubscriberAsync(TelemetryPublisher<RawRecord> publisher, TimeSpan timeout, CancellationToken cancellationToken)

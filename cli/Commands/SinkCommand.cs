@@ -1,6 +1,5 @@
 using System.CommandLine;
 using NetMQ;
-using Telemetry.Cli.Output;
 using Telemetry.Cli.Sink;
 using Telemetry.Cli.Terminal;
 
@@ -10,10 +9,14 @@ namespace Telemetry.Cli.Commands;
 /// <c>telemetry sink</c>: the central logging sink. Binds, receives from many publishers, and writes
 /// every record as a JSON line (the format of <c>sub --json</c>) into rotating files.
 /// </summary>
+/// <remarks>
+/// The receive thread only copies each batch into a <see cref="BatchQueue"/> bounded in bytes; the
+/// <see cref="SinkWriter"/> thread formats and writes. So the disk never holds up the socket: when
+/// the writer falls behind by the whole buffer, the sink stops reading and TCP pushes back on the
+/// publishers, which wait (telemetry pub, the logging provider) or drop and count, by their settings.
+/// </remarks>
 internal static class SinkCommand
 {
-    private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
-
     public static Command Create()
     {
         var bind = CliOptions.Bind("Endpoint applications connect to, e.g. tcp://0.0.0.0:5570.");
@@ -22,14 +25,30 @@ internal static class SinkCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "Directory for the JSON-lines files.", Required = true, HelpName = "DIR" };
         var maxBytes = new Option<long>("--max-file-bytes") { Description = "Start a new file at this size.", DefaultValueFactory = _ => 256L << 20, HelpName = "N" };
         var maxAge = new Option<int>("--max-file-seconds") { Description = "Start a new file after this many seconds.", DefaultValueFactory = _ => 3600, HelpName = "N" };
+        var fsync = new Option<double>("--fsync-interval")
+        {
+            Description = "Longest time written lines stay in the operating system's cache before an fsync puts them on the disk; 0 = after every write. "
+                + "Lines are handed to the operating system, whole, as soon as they are formatted: a killed sink loses only what it had received and not yet written (its buffer, at most --buffer-bytes, and what was in flight on its connections; see docs/sink.md), "
+                + "a machine crash or power loss also up to this many seconds of written lines.",
+            DefaultValueFactory = _ => 1.0,
+            HelpName = "SECONDS",
+        };
+        var bufferBytes = new Option<long>("--buffer-bytes")
+        {
+            Description = "Most bytes of received batches waiting for the writer; when full, the sink stops reading and the publishers are pushed back.",
+            DefaultValueFactory = _ => 64L << 20,
+            HelpName = "N",
+        };
         var metricsPort = new Option<int>("--metrics-port") { Description = "Prometheus /metrics port; 0 turns it off.", DefaultValueFactory = _ => 9103, HelpName = "N" };
         var command = new Command("sink", "Receive log records (or any records) from many publishers and write them to rotating JSON-lines files.")
         {
-            bind, connect, prefix, output, maxBytes, maxAge, metricsPort,
+            bind, connect, prefix, output, maxBytes, maxAge, fsync, bufferBytes, metricsPort,
         };
         CliOptions.RequireEndpoint(command, connect, bind);
         CliOptions.RequireAtLeast(command, maxBytes, 1024L);
         CliOptions.RequireAtLeast(command, maxAge, 1);
+        CliOptions.RequireAtLeast(command, fsync, 0.0);
+        CliOptions.RequireAtLeast(command, bufferBytes, 1L << 20);
         var security = new Security.LinkSecurityOptions();
         security.AddTo(command);
         command.SetAction((result, cancellationToken) =>
@@ -40,14 +59,21 @@ internal static class SinkCommand
                 Connect = result.GetValue(connect) ?? [],
                 Prefixes = result.GetValue(prefix) ?? [string.Empty],
             };
+            var settings = new Settings(
+                result.GetValue(output)!,
+                result.GetValue(maxBytes),
+                TimeSpan.FromSeconds(result.GetValue(maxAge)),
+                TimeSpan.FromSeconds(result.GetValue(fsync)),
+                result.GetValue(bufferBytes),
+                result.GetValue(metricsPort));
             return security.TryApply(result, options, out options, out var error)
-                ? RunAsync(options, result.GetValue(output)!, result.GetValue(maxBytes), TimeSpan.FromSeconds(result.GetValue(maxAge)), result.GetValue(metricsPort), cancellationToken)
+                ? RunAsync(options, settings, cancellationToken)
                 : Task.FromResult(Stderr.Fail(error!));
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(SubscriberOptions options, DirectoryInfo directory, long maxBytes, TimeSpan maxAge, int metricsPort, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(SubscriberOptions options, Settings settings, CancellationToken cancellationToken)
     {
         var problems = options.Validate();
         if (problems.Count > 0)
@@ -55,12 +81,6 @@ internal static class SinkCommand
             return Stderr.Fail(string.Join(" ", problems));
         }
 
-        using var files = new RotatingFileWriter(directory.FullName, maxBytes, maxAge, TimeProvider.System);
-        using var formatter = new JsonRecordFormatter();
-        var lines = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
-        var gate = new Lock();
-        long written = 0;
-        var streams = new HashSet<(string, string)>();
         TelemetrySubscriber subscriber;
         try
         {
@@ -71,53 +91,53 @@ internal static class SinkCommand
             return Stderr.Fail($"cannot open the sink on {string.Join(", ", options.Bind.Concat(options.Connect))}: {Stderr.Reason(ex)}");
         }
 
-        using (subscriber)
-        using (new SinkMetrics(metricsPort, () => { lock (gate) { return (subscriber.GetStats(), written, files.BytesWritten, files.Rotations, streams.Count); } }))
+        var directory = settings.Directory.FullName;
+        using var files = new RotatingFileWriter(directory, settings.MaxFileBytes, settings.MaxFileAge, settings.FsyncInterval, TimeProvider.System);
+        var queue = new BatchQueue(settings.BufferBytes);
+        var writer = new SinkWriter(queue, files, TimeProvider.System);
+        try
         {
-            subscriber.GapDetected += (_, e) => Stderr.Line(
-                $"gap topic={TerminalText.Escape(e.Topic)} publisher={TerminalText.Escape(e.Publisher)} session={e.Session} missing={e.FirstMissing}..{e.LastMissing} count={e.Count}");
-            subscriber.PublisherRestarted += (_, e) => Stderr.Line(
-                $"restart topic={TerminalText.Escape(e.Topic)} publisher={TerminalText.Escape(e.Publisher)} session={e.PreviousSession}->{e.Session}");
-
-            // The receive thread formats and writes; a slow disk therefore slows the receive thread,
-            // and the publishers' high-water marks turn that into reported gaps, never into memory.
-            subscriber.Start((in RecordBatch batch) =>
+            using (subscriber)
+            using (new SinkMetrics(settings.MetricsPort, subscriber, queue, writer))
             {
-                lock (gate)
-                {
-                    lines.ResetWrittenCount();
-                    int count = formatter.Format(batch, int.MaxValue, lines, out string? error);
-                    files.Write(lines.WrittenSpan);
-                    written += count;
-                    streams.Add((batch.Header.Topic, batch.Header.Publisher));
-                    if (error is not null)
-                    {
-                        Stderr.Line(error);
-                    }
-                }
-            });
-            Stderr.Line($"sink writing to {directory.FullName}, listening on {string.Join(", ", subscriber.BoundEndpoints.Concat(options.Connect))}");
-            try
-            {
-                while (!cancellationToken.IsCancellationRequested)
-                {
-                    await Task.Delay(FlushInterval, cancellationToken).ConfigureAwait(false);
-                    lock (gate)
-                    {
-                        files.Flush();
-                    }
-                }
+                subscriber.GapDetected += (_, e) => Stderr.Line(
+                    $"gap topic={TerminalText.Escape(e.Topic)} publisher={TerminalText.Escape(e.Publisher)} session={e.Session} missing={e.FirstMissing}..{e.LastMissing} count={e.Count}");
+                subscriber.PublisherRestarted += (_, e) => Stderr.Line(
+                    $"restart topic={TerminalText.Escape(e.Topic)} publisher={TerminalText.Escape(e.Publisher)} session={e.PreviousSession}->{e.Session}");
+                subscriber.Start((in RecordBatch batch) => queue.Add(batch));
+                Stderr.Line($"sink writing to {directory}, listening on {string.Join(", ", subscriber.BoundEndpoints.Concat(options.Connect))}");
+                return await ServeAsync(subscriber, queue, writer, files, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
-            {
-            }
+        }
+        finally
+        {
+            // However the run ends (a metrics port already taken throws), the writer thread ends too.
+            queue.Complete();
+        }
+    }
 
-            // Stop receiving before the last file is fsynced, so nothing is written after it.
-            await subscriber.DisposeAsync().ConfigureAwait(false);
-            var stats = subscriber.GetStats();
-            Stderr.Line($"sink stopped: {written} records in {files.Rotations + (files.CurrentPath is null ? 0 : 1)} file(s), {stats.Gaps} gap(s), {stats.MissingRecords} missing, {stats.Malformed} malformed");
+    /// <summary>Runs until Ctrl+C, SIGTERM or a writer failure; then writes everything received and says what it did.</summary>
+    private static async Task<int> ServeAsync(TelemetrySubscriber subscriber, BatchQueue queue, SinkWriter writer, RotatingFileWriter files, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.WhenAny(writer.Completion, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
         }
 
-        return 0;
+        // Stop receiving first (a receive thread waiting for room gets it as the writer goes on),
+        // then let the writer write everything received, then fsync and close the last file.
+        await subscriber.DisposeAsync().ConfigureAwait(false);
+        queue.Complete();
+        bool failed = await writer.Completion.ContinueWith(t => t.IsFaulted, TaskScheduler.Default).ConfigureAwait(false);
+        int fileCount = files.Rotations + (files.CurrentPath is null ? 0 : 1);
+        files.Dispose();
+        var stats = subscriber.GetStats();
+        Stderr.Line($"sink stopped: {writer.Written} records in {fileCount} file(s), {stats.Gaps} gap(s), {stats.MissingRecords} missing, {stats.Malformed} malformed, {writer.Lost} not written");
+        return failed ? 1 : 0;
     }
+
+    private sealed record Settings(DirectoryInfo Directory, long MaxFileBytes, TimeSpan MaxFileAge, TimeSpan FsyncInterval, long BufferBytes, int MetricsPort);
 }

@@ -41,12 +41,15 @@ internal sealed class MessageBufferPool : IBufferPool
     {
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         int index = ClassOf(size);
-        return index < _classes.Length ? _classes[index].Take() : GC.AllocateUninitializedArray<byte>(size);
+        var array = index < _classes.Length ? _classes[index].Take() : GC.AllocateUninitializedArray<byte>(size);
+        SentMessageBytes.Taken(array);
+        return array;
     }
 
     public void Return(byte[] buffer)
     {
         ArgumentNullException.ThrowIfNull(buffer);
+        SentMessageBytes.Returned(buffer);
         int index = ClassOf(buffer.Length);
 
         // Arrays of exactly a class size are kept (NetMQ only returns what Take gave it); any other

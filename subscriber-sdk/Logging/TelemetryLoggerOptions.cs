@@ -31,5 +31,10 @@ public sealed record TelemetryLoggerOptions
 
         // Logging must never block the application: a full queue drops, and the drop is counted.
         QueueFullMode = QueueFullMode.DropNewest,
+
+        // A sink's pause must not cost records: log traffic comes as many small messages, and
+        // ZeroMQ's 1,000-message queue would be a few milliseconds of it. The sender waits on a byte
+        // budget instead; only a sink that stays behind fills the queue above, which drops and counts.
+        SlowSubscriberMode = SlowSubscriberMode.Wait,
     };
 }

@@ -41,8 +41,20 @@ public sealed record PublisherOptions
     /// </summary>
     public int MaxMessagesPerSecond { get; init; } = 100_000;
 
-    /// <summary>Messages queued per subscriber before ZeroMQ drops (silently; subscribers see a gap).</summary>
+    /// <summary>Messages queued per subscriber before ZeroMQ drops (silently; subscribers see a gap). Applies to <see cref="SlowSubscriberMode.Drop"/>.</summary>
     public int SendHighWatermark { get; init; } = 1000;
+
+    /// <summary>Whether a subscriber that falls behind loses messages (the default) or makes the sender wait.</summary>
+    public SlowSubscriberMode SlowSubscriberMode { get; init; } = SlowSubscriberMode.Drop;
+
+    /// <summary>
+    /// With <see cref="SlowSubscriberMode.Wait"/>: how many bytes of this publisher's messages (their
+    /// buffers, sizes rounded up to a power of two) ZeroMQ may hold before the sender waits. ZeroMQ's
+    /// own high-water mark counts messages, and a message carries one record or a thousand depending
+    /// on the load, so only a byte budget both bounds memory and absorbs a subscriber's pauses. The
+    /// sender checks it once per round, so the queues can exceed it by one round (at most 16,384 records).
+    /// </summary>
+    public long SendBufferBytes { get; init; } = 64L << 20;
 
     /// <summary>ZMTP heartbeat interval, so dead peers are noticed without waiting for TCP.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
@@ -98,6 +110,8 @@ public sealed record PublisherOptions
         Check(problems, MaxBatchRecords is >= 1 and <= 65_536, "MaxBatchRecords must be 1 to 65,536.");
         Check(problems, MaxBatchBytes is >= 256 and <= 16 << 20, "MaxBatchBytes must be 256 B to 16 MiB.");
         Check(problems, SendHighWatermark >= 1, "SendHighWatermark must be at least 1.");
+        Check(problems, Enum.IsDefined(SlowSubscriberMode), "SlowSubscriberMode must be Drop or Wait.");
+        Check(problems, SendBufferBytes >= 64 << 10, "SendBufferBytes must be at least 64 KiB.");
         Check(problems, MaxMessagesPerSecond >= 0, "MaxMessagesPerSecond must not be negative (0 = no budget).");
         Check(problems, HeartbeatInterval > TimeSpan.Zero && HeartbeatTimeout > HeartbeatInterval, "HeartbeatTimeout must exceed a positive HeartbeatInterval.");
         Check(problems, Linger >= TimeSpan.Zero, "Linger must not be negative.");

@@ -55,6 +55,12 @@ public sealed partial class TelemetryPublisher<T>
                     ServeSnapshots(snapshots, records, publisherUtf8);
                 }
 
+                if (SubscribersAreBehind())
+                {
+                    PauseForSubscribers();
+                    continue;
+                }
+
                 WaitForMessageBudget();
                 int count = _queue.DrainTo(drained);
                 if (count == 0)
@@ -97,6 +103,7 @@ public sealed partial class TelemetryPublisher<T>
             snapshots?.Dispose();
             ClosePgm();
             socket?.Dispose();
+            _sentBytes?.Dispose();
             _stopped.TrySetResult();
         }
     }
@@ -104,7 +111,7 @@ public sealed partial class TelemetryPublisher<T>
     private XPublisherSocket CreateSocket()
     {
         var socket = new XPublisherSocket();
-        socket.Options.SendHighWatermark = _options.SendHighWatermark;
+        socket.Options.SendHighWatermark = SocketSendHighWatermark;
         socket.Options.Linger = _options.Linger;
         NetMqRuntime.ApplyLinkOptions(socket, _options.HeartbeatInterval, _options.HeartbeatTimeout);
         Curve.ApplyServer(socket, _options.CurveSecretKey is not null && _options.CurveServerKey is null ? _options.CurveSecretKey : null);
@@ -283,7 +290,11 @@ public sealed partial class TelemetryPublisher<T>
             var headerWriter = new MessagePackWriter(header);
             EnvelopeWriter.WriteHeader(ref headerWriter, publisherUtf8, Session, topic.NextSequence, sentNs, topic.KindUtf8, count);
             headerWriter.Flush();
-            SendMessage(socket, topic.NameUtf8, header.WrittenSpan, records.WrittenSpan);
+            using (ClaimSendBuffers())
+            {
+                SendMessage(socket, topic.NameUtf8, header.WrittenSpan, records.WrittenSpan);
+            }
+
             WritePgm(topic.NameUtf8, header.WrittenSpan, records.WrittenSpan);
             topic.NextSequence += (ulong)count;
             _sent += count;

@@ -40,6 +40,7 @@ public sealed partial class TelemetryPublisher<T> : IAsyncDisposable, IDisposabl
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _queue = new MpscQueue<QueuedRecord>(options.QueueCapacity);
+        _sentBytes = options.SlowSubscriberMode == SlowSubscriberMode.Wait ? new SentMessageBytes() : null;
         Session = NewSession();
         _sender = new Thread(RunSender) { IsBackground = true, Name = $"telemetry-pub {options.Name}" };
         _sender.Start();
