@@ -54,6 +54,12 @@ if [ "$skipped" -gt 0 ] && [ "$(id -u)" = 0 ]; then
   [ "$status" -ne 0 ] || status=1
 fi
 
+# The failures again at the end, where a CI log's tail shows them, each with its first message.
+if [ "$failed" -gt 0 ]; then
+  echo "Failed:"
+  awk -F'\t' '$1 == "Failed" { print "  " $2 ": " substr($3, 1, 600) }' <<<"$outcomes"
+fi
+
 # One closing line in the form CI reads, over every test assembly.
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -14,6 +14,8 @@ public sealed class DashboardProcessTests
             "--bind", $"tcp://127.0.0.1:{port}", "--symbols", "5", "--rate", "500", "--metrics-port", "0");
         await using var dashboard = await DashboardProcess.StartAsync("--connect", $"tcp://127.0.0.1:{port}");
 
+        // Started is not yet subscribed: wait until all five symbols have been seen.
+        await Eventually.Until(() => DashboardProcess.Metric(dashboard.MetricsAsync().GetAwaiter().GetResult(), "telemetry_dashboard_topics") == 5, because: "the dashboard should see every symbol of the feed");
         string metrics = await dashboard.MetricsAsync();
         Assert.True(DashboardProcess.Metric(metrics, "telemetry_dashboard_records_total{kind=\"tick\"}") > 0);
         Assert.Equal(5, DashboardProcess.Metric(metrics, "telemetry_dashboard_topics"));
@@ -25,6 +27,9 @@ public sealed class DashboardProcessTests
     {
         await using var dashboard = await DashboardProcess.StartAsync("--symbols", "10", "--rate", "1000");
         await Eventually.Until(() => DashboardProcess.Metric(dashboard.MetricsAsync().GetAwaiter().GetResult(), "telemetry_dashboard_pushes_total{message=\"ticks\"}") > 0, because: "the push loop runs even with no page open");
+
+        // The demo's log and metric publishers start beside the feed: wait until their topics are seen too.
+        await Eventually.Until(() => DashboardProcess.Metric(dashboard.MetricsAsync().GetAwaiter().GetResult(), "telemetry_dashboard_topics") > 10, because: "the demo's log and metric topics should arrive");
 
         string metrics = await dashboard.MetricsAsync();
         foreach (var name in new[]
