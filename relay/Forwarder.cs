@@ -2,37 +2,43 @@ using Microsoft.Extensions.Logging;
 using NetMQ;
 using NetMQ.Monitoring;
 using NetMQ.Sockets;
+using Telemetry.Distribution;
 using Telemetry.Internal;
+using Telemetry.Security;
+using Telemetry.Transport.Pgm;
 using Telemetry.Wire;
 
 namespace Telemetry.Relay;
 
 /// <summary>
-/// The relay's data path on one thread: batches from the XSUB (upstream) go to the XPUB (downstream)
-/// as they are, moved without copying; subscriptions from the XPUB go up through the XSUB, which
-/// passes on only the first subscribe and last unsubscribe of a prefix and replays them all when an
-/// upstream reconnects. Only the envelope is read, to count records and reject malformed input.
+/// The relay on one thread: the upstream input (an XSUB, with each epgm:// group received by a
+/// <see cref="PgmInput"/> it connects to over inproc) feeding a <see cref="DistributionNode"/>, the
+/// same downstream side a publisher has. Batches are validated and moved on without copying;
+/// subscriptions from downstream go up through the XSUB, which passes on only the first subscribe
+/// and last unsubscribe of a prefix and replays them all when an upstream reconnects.
 /// </summary>
-internal sealed partial class Forwarder : IDisposable
+internal sealed class Forwarder : ISubscriptionObserver, IDisposable
 {
     private const int MaxMessagesPerWake = 4096;
+
+    // Multicast cannot be pushed back on, in either direction: an epgm input loses what the
+    // forwarder cannot take in time, and an epgm output blocks the forwarder when a burst exceeds
+    // its rate, so the upstream queue has to absorb the burst or it becomes loss for every
+    // downstream. Either way the relay queues deeper than a TCP-only relay needs to.
+    private const int PgmQueue = 10_000;
 
     private readonly RelayOptions _options;
     private readonly ILogger _logger;
     private readonly XSubscriberSocket _up;
-    private readonly XPublisherSocket _down;
     private readonly NetMQMonitor _upMonitor;
-    private readonly NetMQMonitor _downMonitor;
     private readonly NetMQPoller _poller;
-    private readonly HashSet<string> _held = new(StringComparer.Ordinal);
-
-    // Prefixes the relay holds for itself (an epgm:// output wants everything): a downstream
-    // subscriber that drops the same prefix must not withdraw it upstream.
-    private readonly HashSet<string> _pinned = new(StringComparer.Ordinal);
+    private readonly DistributionNode _node;
+    private readonly UpstreamSnapshots _snapshots;
+    private readonly HeldSubscriptions _held = new();
+    private readonly List<PgmInput> _pgmInputs = [];
     private Thread? _thread;
     private Msg _topic;
     private Msg _body;
-    private Msg _subscription;
 
     public Forwarder(RelayOptions options, ILogger logger)
     {
@@ -41,22 +47,13 @@ internal sealed partial class Forwarder : IDisposable
         _logger = logger;
         Counters = new LinkCounters(new RejectedInput(logger, $"Relay {options.Name}"));
         _up = new XSubscriberSocket();
-        _down = new XPublisherSocket();
-        _up.Options.ReceiveHighWatermark = UpstreamQueue(options);
+        _up.Options.ReceiveHighWatermark = options.Bind.Any(PgmEndpoint.IsPgm) ? Math.Max(options.ReceiveHighWatermark, PgmQueue) : options.ReceiveHighWatermark;
         _up.Options.SendHighWatermark = options.SubscriptionHighWatermark;
         _up.Options.MaxMsgSize = options.MaxMessageBytes;
         _up.Options.Linger = TimeSpan.Zero;
-        _down.Options.SendHighWatermark = options.SendHighWatermark;
-        _down.Options.ReceiveHighWatermark = options.SubscriptionHighWatermark;
-        _down.Options.Linger = TimeSpan.Zero;
         NetMqRuntime.ApplyLinkOptions(_up, options.HeartbeatInterval, options.HeartbeatTimeout);
-        NetMqRuntime.ApplyLinkOptions(_down, options.HeartbeatInterval, options.HeartbeatTimeout);
         Curve.ApplyClient(_up, options.CurveServerKey, options.CurveSecretKey);
-        Curve.ApplyServer(_down, options.CurveSecretKey);
-        SetUpEntitlements();
-
-        string id = Guid.NewGuid().ToString("N");
-        _upMonitor = new NetMQMonitor(_up, $"inproc://relay-up-{id}", SocketEvents.Connected | SocketEvents.Disconnected);
+        _upMonitor = new NetMQMonitor(_up, $"inproc://relay-up-{Guid.NewGuid():N}", SocketEvents.Connected | SocketEvents.Disconnected);
         _upMonitor.Connected += (_, e) =>
         {
             Interlocked.Increment(ref Counters.UpstreamConnects);
@@ -67,44 +64,48 @@ internal sealed partial class Forwarder : IDisposable
             Interlocked.Increment(ref Counters.UpstreamDisconnects);
             Log.UpstreamDisconnected(_logger, e.Address);
         };
-        _downMonitor = new NetMQMonitor(_down, $"inproc://relay-down-{id}", SocketEvents.Accepted | SocketEvents.Disconnected);
-        _downMonitor.Accepted += (_, _) => Interlocked.Increment(ref Counters.DownstreamConnections);
-        _downMonitor.Disconnected += (_, _) => Interlocked.Decrement(ref Counters.DownstreamConnections);
 
         // A NetMQMonitor reports only what happens after it is attached (its PAIR connects then), and a
         // local upstream or a reconnecting peer connects within microseconds of Connect/Bind: attach
         // to the forwarder's poller first, so no connection goes uncounted.
-        _up.ReceiveReady += (_, _) => ForwardBatches();
-        _down.ReceiveReady += (_, _) => ForwardSubscriptions();
-        _poller = [_up, _down];
+        _poller = [_up];
         _upMonitor.AttachToPoller(_poller);
-        _downMonitor.AttachToPoller(_poller);
-        var bound = new List<string>();
-        foreach (var endpoint in options.Bind.Where(e => !IsPgm(e)))
+        _snapshots = new UpstreamSnapshots(options, Counters);
+        _node = new DistributionNode(NodeOptionsOf(options), _snapshots, _poller, logger);
+        _up.ReceiveReady += (_, _) => ForwardBatches();
+        _node.Socket.ReceiveReady += (_, _) => _node.ReceiveSubscriptions(this, MaxMessagesPerWake);
+        _poller.Add(_node.Socket);
+        _node.Snapshots?.Attach(_poller);
+        if (_node.Snapshots is not null)
         {
-            _down.Bind(endpoint);
-            bound.Add(_down.Options.LastEndpoint ?? endpoint);
+            _snapshots.Connect(_poller);
         }
 
-        bound.AddRange(OpenPgmOutputs());
-        BoundEndpoints = bound;
-        foreach (var endpoint in options.Upstream.Where(e => !IsPgm(e)))
+        foreach (var endpoint in options.Upstream.Where(e => !PgmEndpoint.IsPgm(e)))
         {
             _up.Connect(endpoint);
         }
 
         OpenPgmInputs();
-
-        SetUpSnapshots();
-        AddSnapshotSockets(_poller);
         _topic.InitEmpty();
         _body.InitEmpty();
-        _subscription.InitEmpty();
     }
 
     public LinkCounters Counters { get; }
 
-    public IReadOnlyList<string> BoundEndpoints { get; }
+    /// <summary>The downstream side's counters: connections, messages sent, refused subscriptions.</summary>
+    public NodeCounters Downstream => _node.Counters;
+
+    public IReadOnlyList<string> BoundEndpoints => _node.BoundEndpoints;
+
+    /// <summary>The snapshot service's counters (all zero when it is off).</summary>
+    public SnapshotStats SnapshotStats => _node.SnapshotStats;
+
+    /// <summary>Counters of the epgm:// outputs, in the order given.</summary>
+    public IReadOnlyList<PgmSenderStats> GetPgmOutputStats() => _node.Pgm.GetStats();
+
+    /// <summary>Counters of the epgm:// inputs, in the order given.</summary>
+    public IReadOnlyList<PgmReceiverStats> GetPgmInputStats() => [.. _pgmInputs.Select(i => i.GetStats())];
 
     public void Start()
     {
@@ -122,13 +123,45 @@ internal sealed partial class Forwarder : IDisposable
 
         _thread?.Join();
         _upMonitor.Dispose();
-        _downMonitor.Dispose();
+        _node.Dispose();
+        _snapshots.Dispose();
         _poller.Dispose();
-        DisposeSnapshots();
-        ClosePgm();
+        foreach (var input in _pgmInputs)
+        {
+            input.Dispose();
+        }
+
         _up.Dispose();
-        _down.Dispose();
     }
+
+    /// <summary>A downstream change honoured by the node: held, and sent upstream when it changes the held set.</summary>
+    void ISubscriptionObserver.OnSubscription(bool subscribe, string prefix, bool barrier)
+    {
+        if (_held.Apply(subscribe, prefix))
+        {
+            SendUp(subscribe, prefix);
+        }
+
+        Counters.HeldSubscriptions = _held.Count;
+    }
+
+    private static NodeOptions NodeOptionsOf(RelayOptions options) => new()
+    {
+        Owner = $"relay {options.Name}",
+        Bind = [.. options.Bind.Where(e => !PgmEndpoint.IsPgm(e))],
+        Pgm = [.. options.Bind.Where(PgmEndpoint.IsPgm)],
+        PgmOptions = options.Pgm,
+        PgmLinger = TimeSpan.FromSeconds(2),
+        SnapshotBind = options.SnapshotBind,
+        SnapshotsBesideData = true,
+        SendHighWatermark = options.SendHighWatermark,
+        SubscriptionHighWatermark = options.SubscriptionHighWatermark,
+        Linger = TimeSpan.Zero,
+        HeartbeatInterval = options.HeartbeatInterval,
+        HeartbeatTimeout = options.HeartbeatTimeout,
+        CurveSecretKey = options.CurveSecretKey,
+        EntitlementSecret = options.EntitlementSecret,
+    };
 
     private void ForwardBatches()
     {
@@ -150,7 +183,7 @@ internal sealed partial class Forwarder : IDisposable
             Counters.Rejected.Add(error);
         }
 
-        FlushPgm();
+        _node.EndRound();
     }
 
     /// <summary>Sends the validated message in <c>_topic</c>/<c>_body</c> downstream as it is.</summary>
@@ -159,59 +192,18 @@ internal sealed partial class Forwarder : IDisposable
         Counters.UpMessages++;
         Counters.UpBytes += size;
         Counters.UpRecords += envelope.Count;
-        OnBatch(topic, _body.SliceAsMemory(), envelope);
-        WritePgm(_topic.Slice(), _body.Slice());
-        _down.Send(ref _topic, more: true);
-        _down.Send(ref _body, more: false);
+        _snapshots.Cache.Update(topic, _body.Slice(), envelope);
+        Counters.CachedTopics = _snapshots.Cache.Count;
+        _node.Forward(ref _topic, ref _body);
         Counters.DownMessages++;
         Counters.DownBytes += size;
         Counters.DownRecords += envelope.Count;
     }
 
-    private void ForwardSubscriptions()
-    {
-        if (_gate is not null)
-        {
-            ForwardEntitledSubscriptions(_gate);
-            return;
-        }
-
-        for (int i = 0; i < MaxMessagesPerWake && _down.TryReceive(ref _subscription, TimeSpan.Zero); i++)
-        {
-            var frame = _subscription.Slice();
-            if (frame.Length == 0 || frame[0] > 1)
-            {
-                continue;
-            }
-
-            bool subscribe = frame[0] == 1;
-            string prefix = System.Text.Encoding.UTF8.GetString(frame[1..]);
-            if (Hold(subscribe, prefix))
-            {
-                ForwardUp(subscribe, prefix);
-            }
-
-            Counters.HeldSubscriptions = _held.Count;
-        }
-    }
-
-    /// <summary>Applies a downstream subscription change to the held set; true when it must go upstream.</summary>
-    private bool Hold(bool subscribe, string prefix) =>
-        subscribe ? _held.Add(prefix) : !_pinned.Contains(prefix) && _held.Remove(prefix);
-
     /// <summary>Sends a change of the held set upstream, with this relay's own token when it has one.</summary>
-    private void ForwardUp(bool subscribe, string prefix)
+    private void SendUp(bool subscribe, string prefix)
     {
-        OnSubscription(subscribe, prefix);
-        if (_options.EntitlementToken is null)
-        {
-            _up.Send(ref _subscription, more: false);
-        }
-        else
-        {
-            _up.SendFrame(Security.EntitlementWire.Subscription(subscribe, prefix, _options.EntitlementToken));
-        }
-
+        _up.SendFrame(EntitlementWire.Subscription(subscribe, prefix, _options.EntitlementToken));
         if (subscribe)
         {
             Counters.SubscriptionsForwarded++;
@@ -222,9 +214,21 @@ internal sealed partial class Forwarder : IDisposable
         }
     }
 
-    /// <summary>Hook for the last-value cache: called for every valid batch before it is forwarded.</summary>
-    partial void OnBatch(ReadOnlySpan<char> topic, ReadOnlyMemory<byte> body, in Envelope envelope);
+    private void OpenPgmInputs()
+    {
+        foreach (var endpoint in _options.Upstream.Where(PgmEndpoint.IsPgm))
+        {
+            var input = new PgmInput(endpoint, _options.Pgm, _options.MaxMessageBytes, Math.Max(_options.ReceiveHighWatermark, PgmQueue));
+            _pgmInputs.Add(input);
+            _up.Connect(input.Address);
+        }
 
-    /// <summary>Hook for the snapshot service: called for every subscription change from downstream.</summary>
-    partial void OnSubscription(bool subscribe, string prefix);
+        // Multicast receivers cannot subscribe upstream, so with an epgm output the relay holds ""
+        // for itself: replayed to upstreams that reconnect, and pinned, so a tcp subscriber that
+        // unsubscribes "" does not stop the multicast feed.
+        if (!_node.Pgm.IsEmpty && _held.Pin(string.Empty))
+        {
+            SendUp(subscribe: true, string.Empty);
+        }
+    }
 }

@@ -46,11 +46,11 @@ internal sealed class LastValueCache(int maxTopics)
     }
 
     /// <summary>The topics under <paramref name="prefixes"/> with their last record as a one-record batch.</summary>
-    public IEnumerable<(string Topic, byte[] Batch)> LastRecords(List<string> prefixes, HashSet<string> except)
+    public IEnumerable<(string Topic, byte[] Batch)> LastRecords(List<string> prefixes, Snapshots.SnapshotAnswer except)
     {
         foreach (var (topic, entry) in _entries)
         {
-            if (!except.Contains(topic) && SnapshotProtocol.Matches(topic, prefixes) && TryCutLast(entry) is { } batch)
+            if (!except.Holds(topic) && SnapshotProtocol.Matches(topic, prefixes) && TryCutLast(entry) is { } batch)
             {
                 yield return (topic, batch);
             }

@@ -3,7 +3,7 @@ using Telemetry.Internal;
 namespace Telemetry.Relay;
 
 /// <summary>
-/// What crossed the relay, written by the forwarding thread only and read by the metrics scrape,
+/// What crossed the relay (the downstream side's own counters are the node's), written by the forwarding thread only and read by the metrics scrape,
 /// so plain fields with volatile reads are enough.
 /// </summary>
 internal sealed class LinkCounters(RejectedInput rejected)
@@ -21,10 +21,7 @@ internal sealed class LinkCounters(RejectedInput rejected)
     public long UnsubscriptionsForwarded;
     public long UpstreamConnects;
     public long UpstreamDisconnects;
-    public int DownstreamConnections;
     public int HeldSubscriptions;
     public long SnapshotsFromCacheOnly;
     public int CachedTopics;
-    public long SubscriptionsRefused;
-    public long SubscriptionsLost;
 }

@@ -39,7 +39,7 @@ internal sealed class RelayMetrics(RelayService relay, IOptions<MetricsOptions> 
         SubscriptionsHeld.Set(Volatile.Read(ref c.HeldSubscriptions));
         UpstreamConnects.IncTo(Volatile.Read(ref c.UpstreamConnects));
         UpstreamDisconnects.IncTo(Volatile.Read(ref c.UpstreamDisconnects));
-        DownstreamConnections.Set(Volatile.Read(ref c.DownstreamConnections));
+        DownstreamConnections.Set(relay.Forwarder.Downstream.Connections);
         var snapshots = relay.Forwarder.SnapshotStats;
         SnapshotRequests.Update(snapshots);
         long fromCacheOnly = Volatile.Read(ref c.SnapshotsFromCacheOnly);
@@ -51,8 +51,8 @@ internal sealed class RelayMetrics(RelayService relay, IOptions<MetricsOptions> 
             Malformed.WithLabels(kind.Label).IncTo(c.Rejected[kind.Kind]);
         }
 
-        Refused.WithLabels("subscription").IncTo(Volatile.Read(ref c.SubscriptionsRefused));
+        Refused.WithLabels("subscription").IncTo(relay.Forwarder.Downstream.SubscriptionsRefused);
         Refused.WithLabels("snapshot").IncTo(snapshots.RefusedEntitlement);
-        Lost.IncTo(Volatile.Read(ref c.SubscriptionsLost));
+        Lost.IncTo(relay.Forwarder.Downstream.SubscriptionsLost);
     }
 }

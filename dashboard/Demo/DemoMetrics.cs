@@ -28,7 +28,7 @@ internal sealed class DemoMetrics(DemoTopology demo) : BackgroundService
                 Publish("sim-feed", "queue_depth", feed.QueueDepth, now);
                 Publish("sim-feed", "subscribers", feed.Connections, now);
                 Publish("relay-1", "records_forwarded_total", Volatile.Read(ref relay.DownRecords), now);
-                Publish("relay-1", "downstream_connections", Volatile.Read(ref relay.DownstreamConnections), now);
+                Publish("relay-1", "downstream_connections", demo.RelayDownstreamConnections, now);
                 Publish("relay-1", "malformed_total", relay.Rejected.Total, now);
                 Publish("host", "cpu_seconds_total", self.TotalProcessorTime.TotalSeconds, now, Process);
                 Publish("host", "working_set_bytes", self.WorkingSet64, now, Process);

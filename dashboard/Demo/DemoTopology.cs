@@ -53,6 +53,9 @@ internal sealed class DemoTopology : IFeedSource, ISystemSource, IDisposable
     /// <summary>What crossed the relay.</summary>
     public LinkCounters RelayCounters => _relay.Counters;
 
+    /// <summary>Downstream peers connected to the demo relay now.</summary>
+    public int RelayDownstreamConnections => _relay.Downstream.Connections;
+
     public string Mode => "demo";
 
     public IReadOnlyList<string> Endpoints { get; }
@@ -67,7 +70,7 @@ internal sealed class DemoTopology : IFeedSource, ISystemSource, IDisposable
         double rate = elapsedSeconds > 0 ? (records - _relayRecordsAtLastRate) / elapsedSeconds : 0;
         _relayRecordsAtLastRate = records;
         long upstream = Volatile.Read(ref c.UpstreamConnects) - Volatile.Read(ref c.UpstreamDisconnects);
-        int downstream = Volatile.Read(ref c.DownstreamConnections);
+        int downstream = _relay.Downstream.Connections;
         // Not judged on the downstream count: the relay's monitor starts after its bind and can miss
         // the dashboard's own connection, so that figure is shown but not trusted.
         string health = upstream >= 3 && c.Rejected.Total == 0 ? "ok" : upstream > 0 ? "warn" : "down";

@@ -1,4 +1,5 @@
 using NetMQ;
+using Telemetry.Distribution;
 
 namespace Telemetry.Internal;
 

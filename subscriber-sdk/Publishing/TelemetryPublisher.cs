@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,19 +11,12 @@ namespace Telemetry;
 /// a lone record goes out at once and batches grow only under load.
 /// </summary>
 /// <typeparam name="T">The record type, e.g. <see cref="Tick"/> or <see cref="LogRecord"/>.</typeparam>
-public sealed partial class TelemetryPublisher<T> : IAsyncDisposable, IDisposable where T : IRecord<T>
+public sealed class TelemetryPublisher<T> : IAsyncDisposable, IDisposable where T : IRecord<T>
 {
     private readonly PublisherOptions _options;
-    private readonly ILogger _logger;
-    private readonly MpscQueue<QueuedRecord> _queue;
-    private readonly ConcurrentDictionary<string, PublisherTopic> _topics = new(StringComparer.Ordinal);
-    private readonly ManualResetEventSlim _wake = new(false);
-    private readonly Thread _sender;
-    private readonly TaskCompletionSource<IReadOnlyList<string>> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _sleeping;
-    private int _topicCount;
-    private volatile bool _stopping;
+    private readonly MpscQueue<QueuedRecord<T>> _queue;
+    private readonly TopicRegistry _topics;
+    private readonly PublisherSender<T> _sender;
     private long _droppedQueueFull;
 
     /// <summary>Starts a publisher: binds and connects its socket and starts the sender thread.</summary>
@@ -38,56 +30,39 @@ public sealed partial class TelemetryPublisher<T> : IAsyncDisposable, IDisposabl
         options.ThrowIfInvalid();
         NetMqRuntime.EnsureConfigured();
         _options = options;
-        _logger = logger ?? NullLogger.Instance;
-        _queue = new MpscQueue<QueuedRecord>(options.QueueCapacity);
-        _sentBytes = options.SlowSubscriberMode == SlowSubscriberMode.Wait ? new SentMessageBytes() : null;
-        Session = NewSession();
-        _sender = new Thread(RunSender) { IsBackground = true, Name = $"telemetry-pub {options.Name}" };
-        _sender.Start();
-        try
-        {
-            BoundEndpoints = _started.Task.GetAwaiter().GetResult();
-        }
-        catch
-        {
-            _sender.Join();
-            throw;
-        }
-
-        Log.PublisherStarted(_logger, options.Name, Session, string.Join(", ", BoundEndpoints.Concat(options.Connect)));
+        logger ??= NullLogger.Instance;
+        _queue = new MpscQueue<QueuedRecord<T>>(options.QueueCapacity);
+        _topics = new TopicRegistry(this, T.Kind);
+        _sender = new PublisherSender<T>(options, logger, _queue, _topics, NewSession());
+        BoundEndpoints = _sender.Start();
+        Log.PublisherStarted(logger, options.Name, Session, string.Join(", ", BoundEndpoints.Concat(options.Connect)));
     }
 
     /// <summary>This publisher's name, as written in every batch.</summary>
     public string Name => _options.Name;
 
     /// <summary>The random session of this publisher instance; a restart picks a new one.</summary>
-    public ulong Session { get; }
+    public ulong Session => _sender.Session;
 
     /// <summary>The endpoints actually bound (with <c>*</c> ports resolved), in the order given.</summary>
     public IReadOnlyList<string> BoundEndpoints { get; }
 
+    /// <summary>Rounds that waited for the message budget since start.</summary>
+    internal long BudgetWaits => _sender.BudgetWaits;
+
+    /// <summary>Bytes of this publisher's messages ZeroMQ still holds (Wait mode; zero otherwise).</summary>
+    internal long QueuedBytes => _sender.QueuedBytes;
+
+    /// <summary>Times the sender paused because slow subscribers held the send budget (Wait mode).</summary>
+    internal long SubscriberWaits => _sender.SubscriberWaits;
+
+    /// <summary>Snapshot requests answered since start.</summary>
+    internal long SnapshotsServed => _sender.SnapshotStats.Answered;
+
     /// <summary>Returns the handle of <paramref name="topic"/>, creating it on first use. Cheap after the first call; keep the handle.</summary>
     /// <param name="topic">A dot-separated topic such as <c>md.SIM.AAPL</c>.</param>
     /// <param name="kind">The batch kind; defaults to the record type's kind.</param>
-    public PublisherTopic Topic(string topic, string? kind = null)
-    {
-        if (_topics.TryGetValue(topic ?? string.Empty, out var existing) && (kind is null || kind == existing.Kind))
-        {
-            return existing;
-        }
-
-        PublisherTopic.Validate(topic!);
-        kind ??= T.Kind;
-        if (kind.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(kind) > Wire.WireFormat.MaxKindBytes)
-        {
-            throw new ArgumentException($"Kind must be 1 to {Wire.WireFormat.MaxKindBytes} UTF-8 bytes.", nameof(kind));
-        }
-
-        var created = _topics.GetOrAdd(topic!, static (name, state) => new PublisherTopic(state.Owner, Interlocked.Increment(ref state.Owner._topicCount) - 1, name, state.Kind), (Owner: this, Kind: kind));
-        return created.Kind == kind
-            ? created
-            : throw new ArgumentException($"Topic '{topic}' already publishes kind '{created.Kind}'.", nameof(kind));
-    }
+    public PublisherTopic Topic(string topic, string? kind = null) => _topics.Get(topic, kind);
 
     /// <summary>Queues one record for <paramref name="topic"/>.</summary>
     /// <returns>False if the record was dropped because the queue was full and the mode is <see cref="QueueFullMode.DropNewest"/>.</returns>
@@ -100,14 +75,14 @@ public sealed partial class TelemetryPublisher<T> : IAsyncDisposable, IDisposabl
             throw new ArgumentException("The topic handle belongs to another publisher.", nameof(topic));
         }
 
-        ObjectDisposedException.ThrowIf(_stopping, this);
-        var item = new QueuedRecord(topic, record);
+        ObjectDisposedException.ThrowIf(_sender.Stopping, this);
+        var item = new QueuedRecord<T>(topic, record);
         if (!_queue.TryEnqueue(item) && !EnqueueSlow(item))
         {
             return false;
         }
 
-        WakeSender();
+        _sender.Wake();
         return true;
     }
 
@@ -129,15 +104,15 @@ public sealed partial class TelemetryPublisher<T> : IAsyncDisposable, IDisposabl
         var spinner = default(SpinWait);
         while (queued < records.Length)
         {
-            ObjectDisposedException.ThrowIf(_stopping, this);
+            ObjectDisposedException.ThrowIf(_sender.Stopping, this);
             int count = _queue.TryReserve(records.Length - queued, out long start);
             for (int i = 0; i < count; i++)
             {
-                _queue.Publish(start + i, new QueuedRecord(topic, records[queued + i]));
+                _queue.Publish(start + i, new QueuedRecord<T>(topic, records[queued + i]));
             }
 
             queued += count;
-            WakeSender();
+            _sender.Wake();
             if (count == 0)
             {
                 if (_options.QueueFullMode == QueueFullMode.DropNewest)
@@ -157,37 +132,48 @@ public sealed partial class TelemetryPublisher<T> : IAsyncDisposable, IDisposabl
     /// <returns>False if the record was dropped because the queue was full.</returns>
     public bool Publish(string topic, in T record) => Publish(Topic(topic), record);
 
-    /// <summary>Completes when every record published before the call has been handed to ZeroMQ.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    /// <summary>Completes when every record published before the call has been handed to ZeroMQ: the sender reports it after the round that sent them.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken = default)
     {
-        long target = _queue.EnqueuedCount;
-        while (Volatile.Read(ref _processed) < target && !_stopped.Task.IsCompleted)
-        {
-            WakeSender();
-            await Task.Delay(1, cancellationToken).ConfigureAwait(false);
-        }
+        var flushed = _sender.Flushes.WaitFor(_queue.EnqueuedCount, cancellationToken);
+        _sender.Wake();
+        return flushed;
+    }
+
+    /// <summary>
+    /// Completes when every record published before the call has been handed to ZeroMQ (<see cref="FlushAsync"/>)
+    /// and, in Wait mode, ZeroMQ has written all of this publisher's messages to the network: what a
+    /// short-lived process waits for before it exits, since NetMQ drops what is still queued when the
+    /// process ends. Never completes while a subscriber is connected but does not read; cancel it to give up.
+    /// </summary>
+    internal async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        await _sender.DrainAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Counters since start.</summary>
     public PublisherStats GetStats() => new(
         _queue.EnqueuedCount,
-        Volatile.Read(ref _sent),
-        Volatile.Read(ref _batches),
-        Volatile.Read(ref _bytes),
+        _sender.Sent,
+        _sender.Batches,
+        _sender.Bytes,
         Volatile.Read(ref _droppedQueueFull),
-        Volatile.Read(ref _droppedUnsubscribed),
+        _sender.DroppedUnsubscribed,
         _queue.Count,
-        Volatile.Read(ref _subscriptionCount),
-        Volatile.Read(ref _connections),
-        RefusedCount,
-        SnapshotStats);
+        _sender.Subscriptions,
+        _sender.Connections,
+        _sender.RefusedSubscriptions,
+        _sender.SnapshotStats);
+
+    /// <summary>Counters of each epgm:// output, in the order the endpoints were given.</summary>
+    public IReadOnlyList<PgmSenderStats> GetPgmStats() => _sender.PgmStats;
 
     /// <summary>Sends what is queued, waits up to <see cref="PublisherOptions.Linger"/> for it to leave, and closes the socket.</summary>
     public async ValueTask DisposeAsync()
     {
-        _stopping = true;
-        WakeSender();
-        await _stopped.Task.ConfigureAwait(false);
+        await _sender.StopAsync().ConfigureAwait(false);
+        _sender.Dispose();
     }
 
     /// <summary>Synchronous <see cref="DisposeAsync"/>.</summary>
@@ -206,7 +192,7 @@ public sealed partial class TelemetryPublisher<T> : IAsyncDisposable, IDisposabl
         return session;
     }
 
-    private bool EnqueueSlow(in QueuedRecord item)
+    private bool EnqueueSlow(in QueuedRecord<T> item)
     {
         if (_options.QueueFullMode == QueueFullMode.DropNewest)
         {
@@ -217,26 +203,11 @@ public sealed partial class TelemetryPublisher<T> : IAsyncDisposable, IDisposabl
         var spinner = default(SpinWait);
         while (!_queue.TryEnqueue(item))
         {
-            ObjectDisposedException.ThrowIf(_stopping, this);
-            WakeSender();
+            ObjectDisposedException.ThrowIf(_sender.Stopping, this);
+            _sender.Wake();
             spinner.SpinOnce(sleep1Threshold: 30);
         }
 
         return true;
-    }
-
-    private void WakeSender()
-    {
-        if (Volatile.Read(ref _sleeping) != 0 && Interlocked.Exchange(ref _sleeping, 0) != 0)
-        {
-            _wake.Set();
-        }
-    }
-
-    // Fields, not properties: the sender passes Record by reference into the codec.
-    private struct QueuedRecord(PublisherTopic topic, T record)
-    {
-        public PublisherTopic Topic = topic;
-        public T Record = record;
     }
 }

@@ -55,20 +55,7 @@ public sealed partial class TelemetrySubscriber
         SendSubscription(subscribe: true, SnapshotProtocol.BarrierTopic(nonce));
         foreach (var dealer in _snapshotSockets)
         {
-            var message = new NetMQMessage();
-            message.Append(SnapshotProtocol.ProtocolId);
-            message.Append(nonce);
-            foreach (var prefix in prefixes)
-            {
-                message.Append(prefix);
-            }
-
-            if (_options.EntitlementToken is { } token)
-            {
-                message.Append(Security.EntitlementWire.AuthFramePrefix + token);
-            }
-
-            dealer.SendMultipartMessage(message);
+            dealer.SendMultipartMessage(SnapshotProtocol.Request(nonce, prefixes, _options.EntitlementToken));
         }
 
         long deadline = Environment.TickCount64 + (long)(SnapshotProtocol.BarrierTimeout + TimeSpan.FromSeconds(5)).TotalMilliseconds;

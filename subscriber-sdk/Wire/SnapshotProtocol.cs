@@ -92,6 +92,25 @@ internal static class SnapshotProtocol
         return false;
     }
 
+    /// <summary>A request for <paramref name="prefixes"/>, with the requester's entitlement token when it has one.</summary>
+    public static NetMQ.NetMQMessage Request(string nonce, IEnumerable<string> prefixes, string? token)
+    {
+        var message = new NetMQ.NetMQMessage();
+        message.Append(ProtocolId);
+        message.Append(nonce);
+        foreach (var prefix in prefixes)
+        {
+            message.Append(prefix);
+        }
+
+        if (token is not null)
+        {
+            message.Append(Security.EntitlementWire.AuthFramePrefix + token);
+        }
+
+        return message;
+    }
+
     public static byte[] EncodeEnd(int count)
     {
         var buffer = new ArrayBufferWriter<byte>(8);

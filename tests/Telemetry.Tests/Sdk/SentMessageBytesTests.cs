@@ -1,3 +1,4 @@
+using Telemetry.Distribution;
 using Telemetry.Internal;
 
 namespace Telemetry.Tests.Sdk;

@@ -2,28 +2,30 @@ using System.Diagnostics;
 
 namespace Telemetry;
 
-/// <content>
+/// <summary>
 /// The message-rate budget (<see cref="PublisherOptions.MaxMessagesPerSecond"/>): past NetMQ's
 /// per-message ceiling ZeroMQ drops whole batches, so a round that sent many small messages buys
-/// time for the next round's batches to fill up instead.
-/// </content>
-public sealed partial class TelemetryPublisher<T>
+/// time for the next round's batches to fill up instead. Used on the sender thread only.
+/// </summary>
+internal sealed class MessageBudget(int maxMessagesPerSecond)
 {
     private long _nextRoundTimestamp;
-    private long _budgetWaits;
+    private long _waits;
 
-    /// <summary>Rounds that waited for the message budget since start.</summary>
-    internal long BudgetWaits => Volatile.Read(ref _budgetWaits);
+    /// <summary>Rounds that waited for the budget since start.</summary>
+    public long Waits => Volatile.Read(ref _waits);
 
-    private void ChargeMessageBudget(long messages)
+    /// <summary>Charges a round that sent <paramref name="messages"/> messages.</summary>
+    public void Charge(long messages)
     {
-        if (_options.MaxMessagesPerSecond > 0 && messages > 1)
+        if (maxMessagesPerSecond > 0 && messages > 1)
         {
-            _nextRoundTimestamp = Stopwatch.GetTimestamp() + (messages * Stopwatch.Frequency / _options.MaxMessagesPerSecond);
+            _nextRoundTimestamp = Stopwatch.GetTimestamp() + (messages * Stopwatch.Frequency / maxMessagesPerSecond);
         }
     }
 
-    private void WaitForMessageBudget()
+    /// <summary>Waits until the last round's messages are paid for, or <paramref name="stopping"/> says to stop waiting.</summary>
+    public void Wait(Func<bool> stopping)
     {
         long due = _nextRoundTimestamp;
         if (due == 0 || Stopwatch.GetTimestamp() >= due)
@@ -31,9 +33,9 @@ public sealed partial class TelemetryPublisher<T>
             return;
         }
 
-        _budgetWaits++;
+        Volatile.Write(ref _waits, _waits + 1);
         var spinner = default(SpinWait);
-        while (!_stopping)
+        while (!stopping())
         {
             long remaining = due - Stopwatch.GetTimestamp();
             if (remaining <= 0)

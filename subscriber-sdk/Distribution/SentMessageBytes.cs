@@ -1,4 +1,4 @@
-namespace Telemetry;
+namespace Telemetry.Distribution;
 
 /// <summary>
 /// The bytes of one publisher's messages that NetMQ still holds: queued toward its subscribers, or

@@ -1,0 +1,180 @@
+using Microsoft.Extensions.Logging;
+using NetMQ;
+using NetMQ.Monitoring;
+using NetMQ.Sockets;
+using Telemetry.Internal;
+using Telemetry.Security;
+using Telemetry.Snapshots;
+using Telemetry.Wire;
+
+namespace Telemetry.Distribution;
+
+/// <summary>
+/// The downstream side of a node, the same in a publisher and a relay: the XPUB socket and its
+/// options, subscription intake (plain, or through the entitlement gate, with snapshot barriers),
+/// the late-join snapshot service fed by the node's last values, the epgm:// outputs, and their
+/// counters. The owner feeds it batches and tells it when to read subscriptions, all on one thread
+/// (the publisher's sender, the relay's poller).
+/// </summary>
+internal sealed class DistributionNode : IDisposable
+{
+    private readonly NodeOptions _options;
+    private readonly XPublisherSocket _socket;
+    private readonly NetMQMonitor _monitor;
+    private readonly SubscriptionIntake _intake;
+    private readonly SentMessageBytes? _sentBytes;
+
+    /// <summary>Sets the node up and attaches its endpoints.</summary>
+    /// <param name="options">What to bind, connect and serve.</param>
+    /// <param name="source">Where the snapshot service finds last values.</param>
+    /// <param name="monitorPoller">The poller that runs the connection monitor (before any bind, so no peer goes uncounted).</param>
+    /// <param name="logger">Where refusals and changes are logged.</param>
+    /// <param name="waitForSubscribers">Count the bytes ZeroMQ holds of this node's messages (<see cref="SlowSubscriberMode.Wait"/>).</param>
+    public DistributionNode(NodeOptions options, ISnapshotSource source, NetMQPoller monitorPoller, ILogger logger, bool waitForSubscribers = false)
+    {
+        _options = options;
+        var secret = EntitlementSecrets.TryDecode(options.EntitlementSecret);
+        _socket = new XPublisherSocket();
+        try
+        {
+            _socket.Options.SendHighWatermark = options.SendHighWatermark;
+            if (options.SubscriptionHighWatermark is int subscriptionQueue)
+            {
+                _socket.Options.ReceiveHighWatermark = subscriptionQueue;
+            }
+
+            _socket.Options.Linger = options.Linger;
+            NetMqRuntime.ApplyLinkOptions(_socket, options.HeartbeatInterval, options.HeartbeatTimeout);
+
+            // Downstream peers connect to a node (it is their CURVE server) unless the node connects
+            // out to a server whose key it was given: a sink, a collector.
+            Curve.ApplyServer(_socket, options.CurveServerKey is null ? options.CurveSecretKey : null);
+            Curve.ApplyClient(_socket, options.CurveServerKey, options.CurveSecretKey);
+            EntitlementGate? gate = null;
+            if (secret is not null)
+            {
+                _socket.Options.ManualPublisher = true;
+                gate = new EntitlementGate(secret, logger, options.Owner);
+            }
+
+            _intake = new SubscriptionIntake(_socket, gate, Counters, logger);
+            _monitor = new NetMQMonitor(_socket, $"inproc://telemetry-node-{Guid.NewGuid():N}", SocketEvents.Accepted | SocketEvents.Connected | SocketEvents.Disconnected);
+            _monitor.Accepted += (_, _) => Counters.Connected();
+            _monitor.Connected += (_, _) => Counters.Connected();
+            _monitor.Disconnected += (_, _) => Counters.Disconnected();
+
+            // AttachToPoller connects the monitor's own socket before returning: events raised before
+            // that are lost, and a local peer connects within microseconds of Bind.
+            _monitor.AttachToPoller(monitorPoller);
+            var bound = new List<string>();
+            foreach (var endpoint in options.Bind)
+            {
+                _socket.Bind(endpoint);
+                bound.Add(_socket.Options.LastEndpoint ?? endpoint);
+            }
+
+            foreach (var endpoint in options.Connect)
+            {
+                _socket.Connect(endpoint);
+            }
+
+            Pgm = new PgmFanout(options.Pgm, options.PgmOptions, options.PgmLinger);
+            bound.AddRange(options.Pgm);
+            BoundEndpoints = bound;
+            var snapshotEndpoints = options.SnapshotBind.Count > 0 || !options.SnapshotsBesideData
+                ? options.SnapshotBind
+                : [.. bound.Select(SnapshotProtocol.DeriveEndpoint).OfType<string>()];
+            Snapshots = snapshotEndpoints.Count == 0 ? null : new SnapshotService(snapshotEndpoints, secret, options.CurveSecretKey, logger, options.Owner, source);
+            _sentBytes = waitForSubscribers ? new SentMessageBytes() : null;
+        }
+        catch
+        {
+            Pgm?.Dispose();
+            _monitor?.Dispose();
+            _socket.Dispose();
+            throw;
+        }
+    }
+
+    public NodeCounters Counters { get; } = new();
+
+    /// <summary>The endpoints bound (with <c>*</c> ports resolved) and the epgm groups, in the order given.</summary>
+    public IReadOnlyList<string> BoundEndpoints { get; }
+
+    /// <summary>The snapshot service; null when the node serves no snapshots.</summary>
+    public SnapshotService? Snapshots { get; }
+
+    public PgmFanout Pgm { get; }
+
+    /// <summary>The snapshot service's counters (zero when it is off).</summary>
+    public SnapshotStats SnapshotStats => Snapshots?.Stats ?? default;
+
+    /// <summary>Bytes of this node's messages ZeroMQ still holds (when it waits for subscribers; zero otherwise).</summary>
+    public long QueuedBytes => _sentBytes?.Bytes ?? 0;
+
+    /// <summary>The XPUB, for the owner's poller: its readiness means subscriptions to read.</summary>
+    internal XPublisherSocket Socket => _socket;
+
+    /// <summary>
+    /// Reads up to <paramref name="budget"/> subscription messages, telling <paramref name="observer"/>
+    /// of each honoured change and the snapshot service of each barrier, then answers the snapshot
+    /// requests that became ready. Returns true when the socket had no more.
+    /// </summary>
+    public bool ReceiveSubscriptions(ISubscriptionObserver observer, int budget = int.MaxValue)
+    {
+        bool drained = _intake.Receive(observer, NoteBarrier, budget);
+        Snapshots?.AnswerReady();
+        return drained;
+    }
+
+    /// <summary>Sends one message, its body <paramref name="header"/> then <paramref name="records"/>, to every subscriber and group.</summary>
+    public void Send(ReadOnlySpan<byte> topic, ReadOnlySpan<byte> header, ReadOnlySpan<byte> records)
+    {
+        var msg = default(Msg);
+        using (_sentBytes is null ? default : _sentBytes.ClaimTakes())
+        {
+            msg.InitPool(topic.Length);
+            topic.CopyTo(msg.Slice());
+            _socket.Send(ref msg, more: true);
+            msg.Close();
+
+            // NetMQ keeps the pooled array until the I/O thread has written it, so the batch is copied
+            // once into a message-owned buffer; the caller's encode buffers are reused at once.
+            msg.InitPool(header.Length + records.Length);
+            var body = msg.Slice();
+            header.CopyTo(body);
+            records.CopyTo(body[header.Length..]);
+            _socket.Send(ref msg, more: false);
+            msg.Close();
+        }
+
+        Pgm.Write(topic, header, records);
+        Counters.Sent(header.Length + records.Length);
+    }
+
+    /// <summary>Sends a received message on as it is, moving its frames (no copy); both are left empty.</summary>
+    public void Forward(ref Msg topic, ref Msg body)
+    {
+        int size = body.Size;
+        Pgm.Write(topic.Slice(), body.Slice(), default);
+        _socket.Send(ref topic, more: true);
+        _socket.Send(ref body, more: false);
+        Counters.Sent(size);
+    }
+
+    /// <summary>Ends a round of sends: the epgm outputs send their partly filled packets.</summary>
+    public void EndRound() => Pgm.Flush();
+
+    /// <summary>Closes the snapshot service, the epgm outputs (each lingers for repairs) and the XPUB.</summary>
+    public void Dispose()
+    {
+        _monitor.DetachFromPoller();
+        _monitor.Dispose();
+        Snapshots?.Dispose();
+        Pgm.Dispose();
+        _socket.Dispose();
+        _sentBytes?.Dispose();
+    }
+
+    private void NoteBarrier(bool subscribe, string nonce) => Snapshots?.NoteBarrier(subscribe, nonce);
+}

@@ -1,0 +1,96 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Telemetry.Internal;
+using NetMQ;
+using NetMQ.Sockets;
+using Telemetry.Security;
+using Telemetry.Wire;
+
+namespace Telemetry.Distribution;
+
+/// <summary>
+/// Reads what downstream peers send the XPUB: subscribes and unsubscribes, each either plain or, with
+/// entitlements on, decided by the <see cref="EntitlementGate"/> (in manual mode only what it honours
+/// enters the XPUB's trie, so an unentitled peer is sent no byte of other topics). Snapshot barriers
+/// (<c>_snap.&lt;nonce&gt;</c>) are told apart from interest in data. Used on the node's thread only.
+/// </summary>
+internal sealed class SubscriptionIntake
+{
+    private readonly XPublisherSocket _socket;
+    private readonly EntitlementGate? _gate;
+    private readonly NodeCounters _counters;
+    private readonly ILogger _logger;
+    private Msg _frame;
+
+    public SubscriptionIntake(XPublisherSocket socket, EntitlementGate? gate, NodeCounters counters, ILogger logger)
+    {
+        _socket = socket;
+        _gate = gate;
+        _counters = counters;
+        _logger = logger;
+        _frame.InitEmpty();
+    }
+
+    /// <summary>Reads up to <paramref name="budget"/> messages; returns true when the socket had no more.</summary>
+    public bool Receive(ISubscriptionObserver observer, Action<bool, string> barrier, int budget)
+    {
+        int read = 0;
+        for (; read < budget && _socket.TryReceive(ref _frame, TimeSpan.Zero); read++)
+        {
+            var frame = _frame.Slice();
+            if (_gate is not null)
+            {
+                Apply(_gate.Handle(_socket, frame), observer, barrier);
+                continue;
+            }
+
+            // Anything but a subscribe (1) or unsubscribe (0) is a peer's own message: not ours to read.
+            if (frame.Length == 0 || frame[0] > 1)
+            {
+                continue;
+            }
+
+            bool subscribe = frame[0] == 1;
+            string prefix = Encoding.UTF8.GetString(frame[1..]);
+            bool isBarrier = prefix.StartsWith(SnapshotProtocol.BarrierPrefix, StringComparison.Ordinal);
+            observer.OnSubscription(subscribe, prefix, isBarrier);
+            if (isBarrier)
+            {
+                barrier(subscribe, prefix[SnapshotProtocol.BarrierPrefix.Length..]);
+            }
+            else if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                Log.SubscriptionChanged(_logger, subscribe ? "added" : "removed", prefix);
+            }
+        }
+
+        bool drained = read < budget;
+        if (_gate is not null)
+        {
+            // The gate tells lost subscriptions by a gap in a batch read to its end.
+            if (drained)
+            {
+                _gate.EndOfBatch();
+            }
+
+            _counters.SubscriptionsRefused = _gate.Refused;
+            _counters.SubscriptionsLost = _gate.Lost;
+        }
+
+        return drained;
+    }
+
+    private static void Apply(GateResult result, ISubscriptionObserver observer, Action<bool, string> barrier)
+    {
+        switch (result.Action)
+        {
+            case GateAction.Subscribed or GateAction.Departed:
+                observer.OnSubscription(result.Action == GateAction.Subscribed, result.Prefix, barrier: false);
+                break;
+            case GateAction.BarrierOn or GateAction.BarrierOff:
+                observer.OnSubscription(result.Action == GateAction.BarrierOn, result.Prefix, barrier: true);
+                barrier(result.Action == GateAction.BarrierOn, result.Prefix[SnapshotProtocol.BarrierPrefix.Length..]);
+                break;
+        }
+    }
+}

@@ -1,0 +1,359 @@
+using MessagePack;
+using Microsoft.Extensions.Logging;
+using NetMQ;
+using Telemetry.Distribution;
+using Telemetry.Internal;
+using Telemetry.Transport.Pgm;
+using Telemetry.Wire;
+
+namespace Telemetry;
+
+/// <summary>
+/// The publisher's sender thread: drains everything queued, groups it by topic, encodes one batch
+/// per topic and hands it to the <see cref="DistributionNode"/>; between rounds it reads
+/// subscriptions and serves snapshots. It owns the node and everything only that thread touches.
+/// </summary>
+internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
+    where T : IRecord<T>
+{
+    // Most records taken from the queue in one round; bounds the latency a huge backlog adds to a
+    // subscription change and the size of the per-round arrays.
+    private const int MaxRoundRecords = 16_384;
+    private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(2);
+
+    private readonly PublisherOptions _options;
+    private readonly ILogger _logger;
+    private readonly MpscQueue<QueuedRecord<T>> _queue;
+    private readonly LastValues<T> _lastValues;
+    private readonly MessageBudget _budget;
+    private readonly ManualResetEventSlim _wake = new(false);
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource<IReadOnlyList<string>> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<PublisherTopic> _roundTopics = [];
+    private readonly PrefixSet _subscriptions = new();
+    private readonly byte[] _publisherUtf8;
+    private DistributionNode? _node;
+    private int _sleeping;
+    private volatile bool _stopping;
+    private long _sent;
+    private long _batches;
+    private long _bytes;
+    private long _droppedUnsubscribed;
+    private long _subscriberWaits;
+    private int _subscriptionCount;
+
+    public PublisherSender(PublisherOptions options, ILogger logger, MpscQueue<QueuedRecord<T>> queue, TopicRegistry topics, ulong session)
+    {
+        _options = options;
+        _logger = logger;
+        _queue = queue;
+        Session = session;
+        _publisherUtf8 = System.Text.Encoding.UTF8.GetBytes(options.Name);
+        _lastValues = new LastValues<T>(topics, options.Name, session);
+        _budget = new MessageBudget(options.MaxMessagesPerSecond);
+        _thread = new Thread(Run) { IsBackground = true, Name = $"telemetry-pub {options.Name}" };
+    }
+
+    public ulong Session { get; }
+
+    public FlushWaiters Flushes { get; } = new();
+
+    public bool Stopping => _stopping;
+
+    public bool Stopped => _stopped.Task.IsCompleted;
+
+    public long Sent => Volatile.Read(ref _sent);
+
+    public long Batches => Volatile.Read(ref _batches);
+
+    public long Bytes => Volatile.Read(ref _bytes);
+
+    public long DroppedUnsubscribed => Volatile.Read(ref _droppedUnsubscribed);
+
+    public int Subscriptions => Volatile.Read(ref _subscriptionCount);
+
+    public int Connections => _node?.Counters.Connections ?? 0;
+
+    public long RefusedSubscriptions => (_node?.Counters.SubscriptionsRefused ?? 0) + SnapshotStats.RefusedEntitlement;
+
+    public SnapshotStats SnapshotStats => _node?.SnapshotStats ?? default;
+
+    public long BudgetWaits => _budget.Waits;
+
+    public long SubscriberWaits => Volatile.Read(ref _subscriberWaits);
+
+    public long QueuedBytes => _node?.QueuedBytes ?? 0;
+
+    public IReadOnlyList<PgmSenderStats> PgmStats => _node?.Pgm.GetStats() ?? [];
+
+    /// <summary>Starts the thread; returns the endpoints bound once the node is up.</summary>
+    public IReadOnlyList<string> Start()
+    {
+        _thread.Start();
+        try
+        {
+            return _started.Task.GetAwaiter().GetResult();
+        }
+        catch
+        {
+            _thread.Join();
+            throw;
+        }
+    }
+
+    /// <summary>Sends what is queued, then closes the node; completes when the thread has ended.</summary>
+    public Task StopAsync()
+    {
+        _stopping = true;
+        Wake();
+        return _stopped.Task;
+    }
+
+    /// <summary>Completes when ZeroMQ has written every message of this publisher to the network (Wait mode; at once otherwise).</summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        while (QueuedBytes > 0 && !Stopped)
+        {
+            await Task.Delay(DrainPoll, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Releases the wake-up event; call after <see cref="StopAsync"/> has completed (the thread disposed the rest).</summary>
+    public void Dispose() => _wake.Dispose();
+
+    public void Wake()
+    {
+        if (Volatile.Read(ref _sleeping) != 0 && Interlocked.Exchange(ref _sleeping, 0) != 0)
+        {
+            _wake.Set();
+        }
+    }
+
+    void ISubscriptionObserver.OnSubscription(bool subscribe, string prefix, bool barrier)
+    {
+        if (!barrier)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(prefix);
+            _ = subscribe ? _subscriptions.Add(bytes) : _subscriptions.Remove(bytes);
+        }
+    }
+
+    private NodeOptions NodeOptions(bool wait) => new()
+    {
+        Owner = $"publisher {_options.Name}",
+        Bind = [.. _options.Bind.Where(e => !PgmEndpoint.IsPgm(e))],
+        Connect = [.. _options.Connect.Where(e => !PgmEndpoint.IsPgm(e))],
+        Pgm = [.. _options.Bind.Concat(_options.Connect).Where(PgmEndpoint.IsPgm)],
+        PgmOptions = _options.Pgm,
+        PgmLinger = _options.Linger,
+        SnapshotBind = _options.SnapshotBind,
+
+        // In Wait mode the socket has no message limit: the bytes ZeroMQ holds are the bound.
+        SendHighWatermark = wait ? 0 : _options.SendHighWatermark,
+        Linger = _options.Linger,
+        HeartbeatInterval = _options.HeartbeatInterval,
+        HeartbeatTimeout = _options.HeartbeatTimeout,
+        CurveSecretKey = _options.CurveSecretKey,
+        CurveServerKey = _options.CurveServerKey,
+        EntitlementSecret = _options.EntitlementSecret,
+    };
+
+    private void Run()
+    {
+        using var monitorPoller = new NetMQPoller();
+        var drained = new QueuedRecord<T>[Math.Min(MaxRoundRecords, _queue.Capacity)];
+        var next = new int[drained.Length];
+        using var records = new GrowableBuffer(_options.MaxBatchBytes + 4096);
+        using var header = new GrowableBuffer(512);
+        long processed = 0;
+        try
+        {
+            bool wait = _options.SlowSubscriberMode == SlowSubscriberMode.Wait;
+            _node = new DistributionNode(NodeOptions(wait), _lastValues, monitorPoller, _logger, waitForSubscribers: wait);
+
+            // A background thread: RunAsync(name) alone starts a foreground one, which kept any process
+            // that never disposed its publisher alive after Main had returned.
+            monitorPoller.RunAsync("telemetry-pub-monitor", isBackgroundThread: true);
+            _started.SetResult(_node.BoundEndpoints);
+            while (true)
+            {
+                Flushes.Report(processed);
+                _node.ReceiveSubscriptions(this);
+                Volatile.Write(ref _subscriptionCount, _subscriptions.Count);
+                _node.Snapshots?.Serve();
+                if (SubscribersAreBehind(_node))
+                {
+                    // A millisecond, then subscriptions are read again: that also lets the socket
+                    // process NetMQ's commands, among them the end of a departed subscriber's pipe,
+                    // which releases what was queued for it.
+                    Volatile.Write(ref _subscriberWaits, _subscriberWaits + 1);
+                    Thread.Sleep(1);
+                    continue;
+                }
+
+                _budget.Wait(() => _stopping);
+                int count = _queue.DrainTo(drained);
+                if (count == 0)
+                {
+                    if (_stopping)
+                    {
+                        break;
+                    }
+
+                    Idle();
+                    continue;
+                }
+
+                long batchesBefore = _batches;
+                SendRound(_node, drained.AsSpan(0, count), next, records, header);
+                processed += count;
+                _budget.Charge(_batches - batchesBefore);
+            }
+
+            Flushes.Report(processed);
+            Log.PublisherStopped(_logger, _options.Name, _sent, _batches);
+        }
+        catch (Exception ex) when (!_started.Task.IsCompleted)
+        {
+            _started.SetException(ex);
+        }
+        catch (Exception ex)
+        {
+            Log.SenderFailed(_logger, ex, _options.Name);
+        }
+        finally
+        {
+            _stopping = true;
+            if (monitorPoller.IsRunning)
+            {
+                monitorPoller.Stop();
+            }
+
+            _node?.Dispose();
+            _lastValues.Dispose();
+            Flushes.Stopped();
+            _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>True while the sender must take no more records: Wait mode and ZeroMQ's queues over budget.</summary>
+    private bool SubscribersAreBehind(DistributionNode node) => !_stopping && node.QueuedBytes > _options.SendBufferBytes;
+
+    private void Idle()
+    {
+        _wake.Reset();
+        Volatile.Write(ref _sleeping, 1);
+        Interlocked.MemoryBarrier();
+        if (_queue.IsEmpty && !_stopping)
+        {
+            // A timeout, not an indefinite wait: subscriptions arriving while idle must still be read
+            // off the socket before they pile up against its high-water mark.
+            _wake.Wait(IdleWait);
+        }
+
+        Volatile.Write(ref _sleeping, 0);
+    }
+
+    private void SendRound(DistributionNode node, Span<QueuedRecord<T>> drained, int[] next, GrowableBuffer records, GrowableBuffer header)
+    {
+        // Chain each topic's records in arrival order; topics are then visited once per round.
+        for (int i = 0; i < drained.Length; i++)
+        {
+            var topic = drained[i].Topic;
+            next[i] = -1;
+            if (topic.RoundCount == 0)
+            {
+                topic.RoundHead = i;
+                _roundTopics.Add(topic);
+            }
+            else
+            {
+                next[topic.RoundTail] = i;
+            }
+
+            topic.RoundTail = i;
+            topic.RoundCount++;
+        }
+
+        long sentNs = UnixClock.NowNs();
+        foreach (var topic in _roundTopics)
+        {
+            if (IsWanted(node, topic))
+            {
+                SendTopic(node, topic, drained, next, records, header, sentNs);
+            }
+            else
+            {
+                // Not sent, but numbered: sequence numbers count every published record, so the
+                // last-value store always holds a record with its true sequence number.
+                _droppedUnsubscribed += topic.RoundCount;
+                topic.NextSequence += (ulong)topic.RoundCount;
+            }
+
+            _lastValues.Remember(topic, drained[topic.RoundTail].Record);
+            topic.RoundCount = 0;
+            topic.RoundHead = topic.RoundTail = -1;
+        }
+
+        _roundTopics.Clear();
+        node.EndRound();
+        if (System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            drained.Clear();
+        }
+    }
+
+    private void SendTopic(DistributionNode node, PublisherTopic topic, Span<QueuedRecord<T>> drained, int[] next, GrowableBuffer records, GrowableBuffer header, long sentNs)
+    {
+        int index = topic.RoundHead;
+        while (index >= 0)
+        {
+            records.Reset();
+            var writer = new MessagePackWriter(records);
+            int count = 0;
+            while (index >= 0 && count < _options.MaxBatchRecords)
+            {
+                T.Write(ref writer, in drained[index].Record);
+                index = next[index];
+                count++;
+                if ((count & 15) == 0)
+                {
+                    writer.Flush();
+                    if (records.WrittenCount >= _options.MaxBatchBytes)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            writer.Flush();
+            header.Reset();
+            var headerWriter = new MessagePackWriter(header);
+            EnvelopeWriter.WriteHeader(ref headerWriter, _publisherUtf8, Session, topic.NextSequence, sentNs, topic.KindUtf8, count);
+            headerWriter.Flush();
+            node.Send(topic.NameUtf8, header.WrittenSpan, records.WrittenSpan);
+            topic.NextSequence += (ulong)count;
+            Volatile.Write(ref _sent, _sent + count);
+            Volatile.Write(ref _batches, _batches + 1);
+            Volatile.Write(ref _bytes, _bytes + header.WrittenCount + records.WrittenCount);
+        }
+    }
+
+    private bool IsWanted(DistributionNode node, PublisherTopic topic)
+    {
+        if (!node.Pgm.IsEmpty)
+        {
+            return true;
+        }
+
+        if (topic.WantedVersion != _subscriptions.Version)
+        {
+            topic.Wanted = _subscriptions.Matches(topic.NameUtf8);
+            topic.WantedVersion = _subscriptions.Version;
+        }
+
+        return topic.Wanted;
+    }
+}
