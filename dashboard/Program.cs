@@ -1,5 +1,3 @@
-extern alias publisher;
-
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -23,8 +21,7 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        // The publisher's copy of the shared hosts file (the relay holds one too, hence the alias).
-        publisher::Telemetry.Hosting.PrometheusDefaults.Apply();
+        Telemetry.Hosting.PrometheusDefaults.Apply();
         var flags = CommandLine.Parse(args, out var error);
         if (flags is null)
         {

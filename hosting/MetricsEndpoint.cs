@@ -6,14 +6,14 @@ namespace Telemetry.Hosting;
 /// <summary>
 /// A host's Prometheus <c>/metrics</c> endpoint, served by Kestrel. The SDK keeps plain counters and
 /// no Prometheus dependency, so each host copies its counters into instruments in <c>beforeScrape</c>,
-/// just before every scrape. Shared as a linked source file by the publisher, relay and sink hosts.
+/// just before every scrape. Shared by the publisher, relay, dashboard and sink hosts.
 /// </summary>
 /// <remarks>
 /// Kestrel rather than prometheus-net's HttpListener-based MetricServer: on Linux, .NET's managed
 /// HttpListener crashed a relay restarted on its port (an ArgumentNullException thrown on its accept
 /// path, outside any code of ours, so the process died with 134).
 /// </remarks>
-internal sealed class MetricsEndpoint : IDisposable
+public sealed class MetricsEndpoint : IDisposable
 {
     private readonly KestrelMetricServer? _server;
 

@@ -7,7 +7,7 @@ namespace Telemetry.Hosting;
 /// into instruments in <see cref="Update"/>. Register it after the services it reads, so that
 /// <c>/metrics</c> answers only once they have started (tests and operators take that as "ready").
 /// </summary>
-internal abstract class MetricsService(IHostApplicationLifetime lifetime, string host, int port) : IHostedService, IDisposable
+public abstract class MetricsService(IHostApplicationLifetime lifetime, string host, int port) : IHostedService, IDisposable
 {
     private MetricsEndpoint? _endpoint;
 

@@ -1,7 +1,7 @@
 namespace Telemetry.Hosting;
 
 /// <summary>The <c>/metrics</c> endpoint cannot listen; <see cref="Exception.Message"/> is the one line to show the operator.</summary>
-internal sealed class MetricsUnavailableException : Exception
+public sealed class MetricsUnavailableException : Exception
 {
     public MetricsUnavailableException()
     {

@@ -10,7 +10,7 @@ namespace Telemetry.Hosting;
 /// message buffers. The hosts need none of those counters, so the adapters are off. The process
 /// metrics (<c>process_*</c>) and the GC figures (<c>dotnet_*</c>) stay: they are read on scrape.
 /// </summary>
-internal static class PrometheusDefaults
+public static class PrometheusDefaults
 {
     /// <summary>Call first in Main: prometheus-net fixes its defaults when its registry is first touched.</summary>
     public static void Apply() => Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions

@@ -8,7 +8,7 @@ namespace Telemetry.Hosting;
 /// these say whether live data grew (a leak) or the GC kept more memory around (budgets, garbage
 /// promoted by a backlog), which the process metrics alone cannot tell apart.
 /// </summary>
-internal static class RuntimeMemoryMetrics
+public static class RuntimeMemoryMetrics
 {
     private static readonly Gauge HeapSize = Metrics.CreateGauge("dotnet_gc_heap_size_bytes", "Managed heap size after the last GC, garbage included until collected.");
     private static readonly Gauge Committed = Metrics.CreateGauge("dotnet_gc_committed_bytes", "Memory the GC has committed from the operating system.");

@@ -7,7 +7,7 @@ namespace Telemetry.Hosting;
 /// (<c>telemetry_publisher_snapshot_requests_total</c>, <c>telemetry_relay_...</c>): a flood of
 /// requests shows up here as refused or expired requests, not as a silent backlog.
 /// </summary>
-internal sealed class SnapshotMetrics(string host)
+public sealed class SnapshotMetrics(string host)
 {
     private readonly Counter _requests = Metrics.CreateCounter($"telemetry_{host}_snapshot_requests_total", "Late-join snapshot requests, by outcome (received counts them all).", "outcome");
     private readonly Gauge _pending = Metrics.CreateGauge($"telemetry_{host}_snapshot_requests_pending", "Snapshot requests waiting for their requester's barrier or an upstream answer.");

@@ -1,3 +1,4 @@
+using Telemetry.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,17 +20,6 @@ if (!builder.Configuration.GetSection("Telemetry:Publisher:Bind").GetChildren().
     && !builder.Configuration.GetSection("Telemetry:Publisher:Connect").GetChildren().Any())
 {
     builder.Configuration.AddInMemoryCollection([new("Telemetry:Publisher:Bind:0", "tcp://127.0.0.1:5556")]);
-}
-
-// Late joiners find the snapshot service next to each bound data port unless told otherwise.
-if (!builder.Configuration.GetSection("Telemetry:Publisher:SnapshotBind").GetChildren().Any())
-{
-    var derived = builder.Configuration.GetSection("Telemetry:Publisher:Bind").GetChildren()
-        .Select(c => Telemetry.Wire.SnapshotProtocol.DeriveEndpoint(c.Value ?? string.Empty))
-        .OfType<string>()
-        .Select((endpoint, i) => new KeyValuePair<string, string?>($"Telemetry:Publisher:SnapshotBind:{i}", endpoint))
-        .ToList();
-    builder.Configuration.AddInMemoryCollection(derived);
 }
 
 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });

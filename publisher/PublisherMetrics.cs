@@ -1,3 +1,4 @@
+using Telemetry.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Prometheus;

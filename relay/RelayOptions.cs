@@ -110,9 +110,6 @@ public sealed record RelayOptions
         return problems;
     }
 
-    internal IReadOnlyList<string> ResolveSnapshotBind(IReadOnlyList<string> boundData) =>
-        SnapshotBind.Count > 0 ? SnapshotBind : [.. boundData.Select(Wire.SnapshotProtocol.DeriveEndpoint).OfType<string>()];
-
     internal IReadOnlyList<string> ResolveUpstreamSnapshot() =>
         UpstreamSnapshot.Count > 0 ? UpstreamSnapshot : [.. Upstream.Select(Wire.SnapshotProtocol.DeriveEndpoint).OfType<string>()];
 }

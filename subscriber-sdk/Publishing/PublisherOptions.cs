@@ -17,9 +17,16 @@ public sealed record PublisherOptions
 
     /// <summary>
     /// Endpoints where the late-join snapshot service answers (ROUTER): the last record of every
-    /// topic, with its sequence number. Empty turns it off. By convention the data port + 1.
+    /// topic, with its sequence number. Empty turns it off unless <see cref="SnapshotsBesideData"/>.
     /// </summary>
     public IReadOnlyList<string> SnapshotBind { get; init; } = [];
+
+    /// <summary>
+    /// With no <see cref="SnapshotBind"/>, serve snapshots beside each bound tcp:// endpoint, on the
+    /// next port (<c>inproc://name</c> gets <c>inproc://name.snapshot</c>): where subscribers and
+    /// relays look by default. Off by default.
+    /// </summary>
+    public bool SnapshotsBesideData { get; init; }
 
     /// <summary>Records the queue between callers and the sender thread holds (rounded up to a power of two).</summary>
     public int QueueCapacity { get; init; } = 65_536;

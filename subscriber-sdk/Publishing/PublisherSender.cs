@@ -149,6 +149,7 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
         PgmOptions = _options.Pgm,
         PgmLinger = _options.Linger,
         SnapshotBind = _options.SnapshotBind,
+        SnapshotsBesideData = _options.SnapshotsBesideData,
 
         // In Wait mode the socket has no message limit: the bytes ZeroMQ holds are the bound.
         SendHighWatermark = wait ? 0 : _options.SendHighWatermark,

@@ -5,7 +5,7 @@ namespace Telemetry.Hosting;
 /// only the last of repeated flags; endpoints repeat (<c>--bind a --bind b</c>), so list flags become
 /// array entries. Shared by the publisher, relay and other hosts (friend assemblies).
 /// </summary>
-internal sealed class CommandLineFlags(IReadOnlyDictionary<string, string> scalars, IReadOnlyDictionary<string, string> lists)
+public sealed class CommandLineFlags(IReadOnlyDictionary<string, string> scalars, IReadOnlyDictionary<string, string> lists)
 {
     /// <summary>Parses <paramref name="args"/>; returns null and an error (empty for --help) when it cannot.</summary>
     public Dictionary<string, string?>? Parse(string[] args, out string? error)

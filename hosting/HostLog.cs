@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Telemetry.Hosting;
 
 /// <summary>The hosts' own lifecycle events; method names are stable event names.</summary>
-internal static partial class HostLog
+public static partial class HostLog
 {
     [LoggerMessage(60, LogLevel.Information, "{Host} stopping")]
     public static partial void HostStopping(ILogger logger, string host);

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Telemetry.Hosting;
 
 /// <summary>Runs a host and turns start-up failures into one readable line and an exit code, not a stack trace.</summary>
-internal static class HostRunner
+public static class HostRunner
 {
     public const int InvalidConfiguration = 2;
     public const int SocketError = 3;

@@ -5,9 +5,9 @@ namespace Telemetry.Hosting;
 /// <summary>
 /// CURVE key files as <c>telemetry keygen</c> writes them: <c>NAME.key</c> holds the Z85 secret key
 /// (mode 0600), <c>NAME.pub</c> the Z85 public key, each on one line. Lines starting with <c>#</c>
-/// are comments. Shared by the hosts and the CLI (friend assemblies).
+/// are comments. Shared by the hosts and the CLI.
 /// </summary>
-internal static class KeyFiles
+public static class KeyFiles
 {
     public const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
