@@ -52,10 +52,12 @@ public class TelemetryLoggerTests
 
         // The sink is stuck in its handler: its socket, then the publisher's, fill up. Every Log call
         // must still return; what cannot be queued is dropped and counted, nothing waits.
-        const int calls = 200_000;
-        for (int i = 0; i < calls; i++)
+        // Logging goes on until the first drop (ZeroMQ's and the send budget's room is finite, so one
+        // comes), with a cap far beyond that room so a logger that never drops fails rather than hangs.
+        long calls = 0;
+        while (provider.GetStats().DroppedQueueFull == 0 && calls < 5_000_000)
         {
-            logger.LogWarning("message {Index}", i);
+            logger.LogWarning("message {Index}", calls++);
         }
 
         var stats = provider.GetStats();

@@ -29,6 +29,9 @@ public class RelaySubscriptionScaleTests(ITestOutputHelper output)
 
         await Eventually.Until(() => origin.GetStats().Subscriptions == Subscriptions, 30_000, $"subscriptions at the origin: {origin.GetStats().Subscriptions}\n{chain.Describe()}");
         var settled = clock.Elapsed;
+
+        // Each relay counts a subscription just after sending it up: the origin may see the last one first.
+        await Eventually.UntilAsync(async () => (await chain.CountersAsync()).All(c => c.SubscriptionsForwarded == Subscriptions), 10_000, chain.Describe);
         foreach (var c in await chain.CountersAsync())
         {
             Assert.Equal((Subscriptions, 0L, Subscriptions), (c.SubscriptionsForwarded, c.UnsubscriptionsForwarded, c.SubscriptionsHeld));
@@ -58,6 +61,15 @@ public class RelaySubscriptionScaleTests(ITestOutputHelper output)
         Assert.All(received, r => Assert.Equal(1UL, r.Sequence));
         Assert.Empty(collector.Gaps);
 
+        // Counters are bumped just after the sends that delivered the records: let them settle first.
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                var s = origin.GetStats();
+                return s.DroppedUnsubscribed == Subscriptions && (await chain.CountersAsync()).All(c => c.DownMessages == s.Batches);
+            },
+            10_000,
+            chain.Describe);
         var sent = origin.GetStats();
         Assert.Equal((long)Subscriptions, sent.Sent);
         Assert.Equal((long)Subscriptions, sent.DroppedUnsubscribed);

@@ -6,6 +6,7 @@ using Telemetry.Tests.Infrastructure;
 
 namespace Telemetry.Tests.Sdk;
 
+[Collection(HeapMeasurement.Name)]
 public class HostileFloodTests
 {
     [Fact]

@@ -82,7 +82,8 @@ public class SnapshotTests
             }
         });
 
-        await Task.Delay(200);
+        // The feed must have numbered records before the late joiner comes, however busy the pool is.
+        await Eventually.Until(() => Interlocked.Read(ref published) >= 1000, because: "the feed should have published first");
         await using var subscriber = new TelemetrySubscriber(new SubscriberOptions { Connect = [endpoint], Prefixes = ["md."], Snapshot = true });
         var collector = new Collector<Tick>();
         collector.Attach(subscriber);
