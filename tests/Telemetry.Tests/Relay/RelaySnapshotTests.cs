@@ -5,8 +5,10 @@ namespace Telemetry.Tests.Relay;
 
 public class RelaySnapshotTests
 {
-    private static ChildProcess StartRelay(string upstream, string bind) =>
-        ChildProcess.StartDotnet(RepoPaths.Program("relay", "Telemetry.Relay"), "--upstream", upstream, "--bind", bind, "--metrics-port", "0");
+    // Started and ready (serving /metrics) before the test goes on: a relay that came up after its
+    // downstream had given up on it (5 s) would leave the answer to an empty cache.
+    private static Task<RelayProcess> StartRelay(string name, string upstream, string bind) =>
+        RelayProcess.StartAsync(name, [upstream], bind, SnapshotProtocol.DeriveEndpoint(bind), [SnapshotProtocol.DeriveEndpoint(upstream)!]);
 
     [Fact]
     public async Task A_late_joiner_behind_two_relays_gets_the_latest_of_every_topic_then_the_live_stream()
@@ -18,8 +20,8 @@ public class RelaySnapshotTests
             Bind = [origin],
             SnapshotBind = [SnapshotProtocol.DeriveEndpoint(origin)!],
         });
-        await using var regionalRelay = StartRelay(origin, regional);
-        await using var localRelay = StartRelay(regional, local);
+        await using var regionalRelay = await StartRelay("regional", origin, regional);
+        await using var localRelay = await StartRelay("local", regional, local);
         var topics = Enumerable.Range(0, 20).Select(i => publisher.Topic($"md.R.S{i:D2}")).ToArray();
         for (int n = 1; n <= 50; n++)
         {
