@@ -4,7 +4,6 @@ namespace Telemetry.Hosting;
 
 /// <summary>Creates the publisher when the host starts (so bind errors stop the start) and flushes it on shutdown.</summary>
 internal sealed class PublisherLifetime<T>(IServiceProvider services) : IHostedService
-    where T : IRecord<T>
 {
     private TelemetryPublisher<T>? _publisher;
 

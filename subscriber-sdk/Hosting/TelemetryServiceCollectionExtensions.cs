@@ -17,7 +17,6 @@ public static class TelemetryServiceCollectionExtensions
     /// </summary>
     /// <returns>The options builder, to configure further (e.g. <c>.Configure(o => ...)</c>).</returns>
     public static OptionsBuilder<PublisherOptions> AddTelemetryPublisher<T>(this IServiceCollection services, string configSectionPath = "Telemetry:Publisher")
-        where T : IRecord<T>
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PublisherOptions>, OptionsValidator<PublisherOptions>>(

@@ -11,10 +11,10 @@ namespace Telemetry;
 /// any subscriber receives.
 /// </summary>
 internal sealed class LastValues<T>(TopicRegistry topics, string publisher, ulong session) : ISnapshotSource, IDisposable
-    where T : IRecord<T>
 {
     private readonly byte[] _publisherUtf8 = System.Text.Encoding.UTF8.GetBytes(publisher);
     private readonly GrowableBuffer _batch = new(4096);
+    private readonly RecordFormat<T> _format = RecordCodec<T>.Format;
     private T[] _values = new T[64];
 
     public void Remember(PublisherTopic topic, in T record)
@@ -41,7 +41,7 @@ internal sealed class LastValues<T>(TopicRegistry topics, string publisher, ulon
             _batch.Reset();
             var writer = new MessagePackWriter(_batch);
             EnvelopeWriter.WriteHeader(ref writer, _publisherUtf8, session, topic.LastSequence, sentNs, topic.KindUtf8, 1);
-            T.Write(ref writer, in _values[topic.Index]);
+            _format.Write(ref writer, in _values[topic.Index]);
             writer.Flush();
             answer.Send(topic.Name, topic.NameUtf8, _batch.WrittenSpan.ToArray());
         }

@@ -28,6 +28,12 @@ public sealed record PublisherOptions
     /// </summary>
     public bool SnapshotsBesideData { get; init; }
 
+    /// <summary>
+    /// The batch kind of every topic (unless <c>Topic(name, kind)</c> says otherwise); null means the
+    /// record type's: <see cref="IRecord{TSelf}.Kind"/>, <see cref="TelemetryKindAttribute"/>, or its full name.
+    /// </summary>
+    public string? Kind { get; init; }
+
     /// <summary>Records the queue between callers and the sender thread holds (rounded up to a power of two).</summary>
     public int QueueCapacity { get; init; } = 65_536;
 

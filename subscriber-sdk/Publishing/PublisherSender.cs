@@ -14,7 +14,6 @@ namespace Telemetry;
 /// subscriptions and serves snapshots. It owns the node and everything only that thread touches.
 /// </summary>
 internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
-    where T : IRecord<T>
 {
     // Most records taken from the queue in one round; bounds the latency a huge backlog adds to a
     // subscription change and the size of the per-round arrays.
@@ -34,6 +33,7 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
     private readonly List<PublisherTopic> _roundTopics = [];
     private readonly PrefixSet _subscriptions = new();
     private readonly byte[] _publisherUtf8;
+    private readonly RecordFormat<T> _format = RecordCodec<T>.Format;
     private DistributionNode? _node;
     private int _sleeping;
     private volatile bool _stopping;
@@ -316,7 +316,7 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
             int count = 0;
             while (index >= 0 && count < _options.MaxBatchRecords)
             {
-                T.Write(ref writer, in drained[index].Record);
+                _format.Write(ref writer, in drained[index].Record);
                 index = next[index];
                 count++;
                 if ((count & 15) == 0)

@@ -10,8 +10,13 @@ namespace Telemetry;
 /// one sender thread drains everything queued, groups it by topic and sends one batch per topic, so
 /// a lone record goes out at once and batches grow only under load.
 /// </summary>
-/// <typeparam name="T">The record type, e.g. <see cref="Tick"/> or <see cref="LogRecord"/>.</typeparam>
-public sealed class TelemetryPublisher<T> : IAsyncDisposable, IDisposable where T : IRecord<T>
+/// <typeparam name="T">
+/// The record type: one of the SDK's (<see cref="Tick"/>, <see cref="LogRecord"/>, ...), any type that
+/// implements <see cref="IRecord{TSelf}"/> (the fastest path), or any type MessagePack-CSharp can
+/// serialize, such as a <c>[MessagePackObject]</c> class; its batch kind then comes from
+/// <see cref="TelemetryKindAttribute"/>, <see cref="PublisherOptions.Kind"/>, or its full name.
+/// </typeparam>
+public sealed class TelemetryPublisher<T> : IAsyncDisposable, IDisposable
 {
     private readonly PublisherOptions _options;
     private readonly MpscQueue<QueuedRecord<T>> _queue;
@@ -23,6 +28,7 @@ public sealed class TelemetryPublisher<T> : IAsyncDisposable, IDisposable where 
     /// <param name="options">Endpoints and queue settings; validated here.</param>
     /// <param name="logger">Where lifecycle events go; optional.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not a record type MessagePack can serialize.</exception>
     /// <exception cref="NetMQ.NetMQException">An endpoint could not be bound or connected.</exception>
     public TelemetryPublisher(PublisherOptions options, ILogger? logger = null)
     {
@@ -32,7 +38,7 @@ public sealed class TelemetryPublisher<T> : IAsyncDisposable, IDisposable where 
         _options = options;
         logger ??= NullLogger.Instance;
         _queue = new MpscQueue<QueuedRecord<T>>(options.QueueCapacity);
-        _topics = new TopicRegistry(this, T.Kind);
+        _topics = new TopicRegistry(this, options.Kind ?? RecordFormatOf());
         _sender = new PublisherSender<T>(options, logger, _queue, _topics, NewSession());
         BoundEndpoints = _sender.Start();
         Log.PublisherStarted(logger, options.Name, Session, string.Join(", ", BoundEndpoints.Concat(options.Connect)));
@@ -178,6 +184,19 @@ public sealed class TelemetryPublisher<T> : IAsyncDisposable, IDisposable where 
 
     /// <summary>Synchronous <see cref="DisposeAsync"/>.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    // A type MessagePack cannot serialize is refused here, with the reason, not at the first Publish.
+    private static string RecordFormatOf()
+    {
+        try
+        {
+            return RecordCodec<T>.Format.Kind;
+        }
+        catch (TypeInitializationException ex) when (ex.InnerException is NotSupportedException unsupported)
+        {
+            throw unsupported;
+        }
+    }
 
     private static ulong NewSession()
     {

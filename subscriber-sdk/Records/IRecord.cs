@@ -17,4 +17,14 @@ public interface IRecord<TSelf> where TSelf : IRecord<TSelf>
 
     /// <summary>Reads one record. Throws <see cref="MessagePackSerializationException"/> on malformed input.</summary>
     static abstract TSelf Read(ref MessagePackReader reader);
+
+    /// <summary>
+    /// An optional fast path: decodes the record at <paramref name="offset"/> straight from the span and
+    /// advances the offset, or returns false (offset untouched) to fall back on <see cref="Read"/>.
+    /// </summary>
+    static virtual bool TryRead(ReadOnlySpan<byte> records, ref int offset, out TSelf record)
+    {
+        record = default!;
+        return false;
+    }
 }

@@ -65,6 +65,9 @@ public readonly record struct Tick(
         writer.Advance(TickWire.Write(writer.GetSpan(TickWire.MaxSize), record));
     }
 
+    /// <summary>The decode fast path: a tick written by <see cref="Write"/> is read straight from the span.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> records, ref int offset, out Tick record) => TickWire.TryRead(records, ref offset, out record);
+
     /// <inheritdoc />
     public static Tick Read(ref MessagePackReader reader)
     {

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using MessagePack;
 
 namespace Telemetry;
@@ -25,13 +24,14 @@ public readonly ref struct RecordBatch
 
     /// <summary>Decodes the records as <typeparamref name="T"/> while enumerating; no allocation for struct records.</summary>
     /// <exception cref="FormatException">A record is malformed (raised during enumeration). Let it propagate: the subscriber counts the batch as malformed and goes on.</exception>
-    public RecordEnumerator<T> Records<T>() where T : IRecord<T> => new(_records, Header.Count);
+    public RecordEnumerator<T> Records<T>() => new(_records, Header.Count);
 }
 
 /// <summary>Enumerates and decodes the records of a <see cref="RecordBatch"/>.</summary>
 /// <typeparam name="T">The record type.</typeparam>
-public ref struct RecordEnumerator<T> where T : IRecord<T>
+public ref struct RecordEnumerator<T>
 {
+    private readonly RecordFormat<T> _format = RecordCodec<T>.Format;
     private readonly ReadOnlyMemory<byte> _records;
     private int _offset;
     private int _remaining;
@@ -59,23 +59,23 @@ public ref struct RecordEnumerator<T> where T : IRecord<T>
 
         _remaining--;
 
-        // Ticks are the volume: decode them straight from the span (the JIT drops this branch for
-        // every other T). Anything the fast path does not expect goes through the codec below.
-        if (typeof(T) == typeof(Tick) && TickWire.TryRead(_records.Span, ref _offset, out var tick))
+        // The type's fast path first (a tick is read straight from the span); anything it does not
+        // expect goes through the codec below.
+        if (_format.TryRead(_records.Span, ref _offset, out var fast))
         {
-            Current = Unsafe.As<Tick, T>(ref tick);
+            Current = fast;
             return true;
         }
 
         try
         {
             var reader = new MessagePackReader(_records[_offset..]);
-            Current = T.Read(ref reader);
+            Current = _format.Read(ref reader);
             _offset += (int)reader.Consumed;
         }
         catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException)
         {
-            throw new RecordDecodeException(T.Kind, ex);
+            throw new RecordDecodeException(_format.Kind, ex);
         }
 
         return true;

@@ -13,7 +13,7 @@ public sealed partial class TelemetrySubscriber
     /// counted (<see cref="RawRecord"/> accepts every kind). The enumeration ends when the subscriber is disposed.
     /// </summary>
     /// <exception cref="InvalidOperationException">The subscriber was already started.</exception>
-    public IAsyncEnumerable<Received<T>> ReadAllAsync<T>(CancellationToken cancellationToken = default) where T : IRecord<T>
+    public IAsyncEnumerable<Received<T>> ReadAllAsync<T>(CancellationToken cancellationToken = default)
     {
         DeliveryBuffer<T> buffer = _options.BufferFullMode switch
         {
@@ -59,10 +59,10 @@ public sealed partial class TelemetrySubscriber
         }
     }
 
-    private void Decode<T>(in RecordBatch batch, DeliveryBuffer<T> buffer, bool anyKind) where T : IRecord<T>
+    private void Decode<T>(in RecordBatch batch, DeliveryBuffer<T> buffer, bool anyKind)
     {
         var header = batch.Header;
-        if (!anyKind && !string.Equals(header.Kind, T.Kind, StringComparison.Ordinal))
+        if (!anyKind && !string.Equals(header.Kind, RecordCodec<T>.Format.Kind, StringComparison.Ordinal))
         {
             _kindMismatch += header.Count;
             return;

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Telemetry.Tests.Infrastructure;
 
 /// <summary>Collects what a subscriber delivers through the zero-copy callback, plus its gap and restart events.</summary>
-internal sealed class Collector<T> where T : IRecord<T>
+internal sealed class Collector<T>
 {
     public ConcurrentQueue<Received<T>> Records { get; } = new();
 
