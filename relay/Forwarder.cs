@@ -52,9 +52,23 @@ internal sealed class Forwarder : ISubscriptionObserver, IDisposable
         _up.Options.MaxMsgSize = options.MaxMessageBytes;
         _up.Options.Linger = TimeSpan.Zero;
         NetMqRuntime.ApplyLinkOptions(_up, options.HeartbeatInterval, options.HeartbeatTimeout);
-        Curve.ApplyClient(_up, options.CurveServerKey, options.CurveSecretKey);
-        _upMonitor = new NetMQMonitor(_up, $"inproc://relay-up-{Guid.NewGuid():N}", SocketEvents.Connected | SocketEvents.Disconnected);
+        // A collector binds its upstream side, so there it is the CURVE server; otherwise a client.
+        if (options.Collect.Count > 0)
+        {
+            Curve.ApplyServer(_up, options.CurveSecretKey);
+        }
+        else
+        {
+            Curve.ApplyClient(_up, options.CurveServerKey, options.CurveSecretKey);
+        }
+
+        _upMonitor = new NetMQMonitor(_up, $"inproc://relay-up-{Guid.NewGuid():N}", SocketEvents.Connected | SocketEvents.Accepted | SocketEvents.Disconnected);
         _upMonitor.Connected += (_, e) =>
+        {
+            Interlocked.Increment(ref Counters.UpstreamConnects);
+            Log.UpstreamConnected(_logger, e.Address);
+        };
+        _upMonitor.Accepted += (_, e) =>
         {
             Interlocked.Increment(ref Counters.UpstreamConnects);
             Log.UpstreamConnected(_logger, e.Address);
@@ -81,6 +95,14 @@ internal sealed class Forwarder : ISubscriptionObserver, IDisposable
             _snapshots.Connect(_poller);
         }
 
+        var collecting = new List<string>();
+        foreach (var endpoint in options.Collect)
+        {
+            _up.Bind(endpoint);
+            collecting.Add(_up.Options.LastEndpoint ?? endpoint);
+        }
+
+        CollectEndpoints = collecting;
         foreach (var endpoint in options.Upstream.Where(e => !PgmEndpoint.IsPgm(e)))
         {
             _up.Connect(endpoint);
@@ -98,6 +120,9 @@ internal sealed class Forwarder : ISubscriptionObserver, IDisposable
 
     public IReadOnlyList<string> BoundEndpoints => _node.BoundEndpoints;
 
+    /// <summary>The upstream endpoints bound in collector mode (with <c>*</c> ports resolved).</summary>
+    public IReadOnlyList<string> CollectEndpoints { get; }
+
     /// <summary>The snapshot service's counters (all zero when it is off).</summary>
     public SnapshotStats SnapshotStats => _node.SnapshotStats;
 
@@ -111,7 +136,7 @@ internal sealed class Forwarder : ISubscriptionObserver, IDisposable
     {
         _thread = new Thread(_poller.Run) { IsBackground = true, Name = "relay-forwarder" };
         _thread.Start();
-        Log.RelayStarted(_logger, _options.Name, string.Join(", ", _options.Upstream), string.Join(", ", BoundEndpoints));
+        Log.RelayStarted(_logger, _options.Name, string.Join(", ", _options.Upstream.Concat(CollectEndpoints.Select(e => $"collect {e}"))), string.Join(", ", BoundEndpoints));
     }
 
     public void Dispose()

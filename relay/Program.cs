@@ -6,8 +6,9 @@ using Telemetry.Hosting;
 using Telemetry.Relay;
 
 const string usage = """
-    Usage: relay --upstream EP [--upstream EP]... --bind EP [--bind EP]... [--name NAME] [--metrics-port N]
+    Usage: relay (--upstream EP | --collect EP)... --bind EP [--bind EP]... [--name NAME] [--metrics-port N]
       --upstream EP      publisher or relay to read from (repeatable), e.g. tcp://127.0.0.1:5556
+      --collect EP       collector mode: bind EP for applications' publishers to connect to (repeatable), e.g. tcp://0.0.0.0:5570
       --bind EP          endpoint for downstream subscribers and relays (repeatable), e.g. tcp://127.0.0.1:5560
       --snapshot-bind EP       late-join snapshot service (repeatable; default: each --bind's port + 1)
       --upstream-snapshot EP   upstream snapshot services to ask first (repeatable; default: each --upstream's port + 1)
@@ -15,7 +16,7 @@ const string usage = """
       --metrics-port N   Prometheus /metrics port, 0 = off (default 9102)
       --pgm-rate KBPS    epgm:// send rate in kbit/s (default 100000); either side may be "epgm://IFACE;GROUP:PORT"
       --pgm-recovery T   epgm:// repair history, e.g. 00:00:03 (default 3 s)
-      --curve-key FILE.key         CURVE secret key of the bound side (data and snapshot): encrypted, clients need FILE.pub
+      --curve-key FILE.key         CURVE secret key of the bound sides (data, snapshot, --collect): encrypted, clients need FILE.pub
       --curve-server-key FILE.pub  CURVE public key of the upstream publisher or relay
       --entitlement-secret FILE    enforce entitlements downstream: honour only subscriptions with a token signed with this secret
       --token-file FILE            this relay's own entitlement token, presented upstream
@@ -35,7 +36,7 @@ var flags = new CommandLineFlags(
         ["--pgm-rate"] = "Relay:Pgm:RateKbps",
         ["--pgm-recovery"] = "Relay:Pgm:RecoveryInterval",
     },
-    new Dictionary<string, string>(StringComparer.Ordinal) { ["--upstream"] = "Relay:Upstream", ["--bind"] = "Relay:Bind", ["--snapshot-bind"] = "Relay:SnapshotBind", ["--upstream-snapshot"] = "Relay:UpstreamSnapshot" })
+    new Dictionary<string, string>(StringComparer.Ordinal) { ["--upstream"] = "Relay:Upstream", ["--collect"] = "Relay:Collect", ["--bind"] = "Relay:Bind", ["--snapshot-bind"] = "Relay:SnapshotBind", ["--upstream-snapshot"] = "Relay:UpstreamSnapshot" })
     .Parse(args, out var error);
 if (flags is null)
 {

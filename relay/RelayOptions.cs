@@ -9,6 +9,14 @@ public sealed record RelayOptions
     /// <summary>Publishers or relays to connect to (XSUB); each is reconnected on its own.</summary>
     public IReadOnlyList<string> Upstream { get; init; } = [];
 
+    /// <summary>
+    /// Endpoints to bind on the upstream side (collector mode): applications' publishers connect
+    /// here (<see cref="PublisherOptions.Connect"/>) instead of being connected to; beside or instead
+    /// of <see cref="Upstream"/>. Subscriptions, snapshots (from this relay's cache), entitlements and
+    /// CURVE (this relay is the server; clients need its public key) work as on any relay.
+    /// </summary>
+    public IReadOnlyList<string> Collect { get; init; } = [];
+
     /// <summary>Endpoints to bind for downstream subscribers and relays (XPUB).</summary>
     public IReadOnlyList<string> Bind { get; init; } = [];
 
@@ -65,9 +73,14 @@ public sealed record RelayOptions
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (Upstream.Count == 0)
+        if (Upstream.Count == 0 && Collect.Count == 0)
         {
-            problems.Add("Give at least one --upstream endpoint (Relay:Upstream).");
+            problems.Add("Give at least one --upstream or --collect endpoint (Relay:Upstream, Relay:Collect).");
+        }
+
+        if (Collect.Count > 0 && CurveServerKey is not null && CurveSecretKey is not null)
+        {
+            problems.Add("A collector is the CURVE server of its upstream side: --curve-server-key (a CURVE upstream to connect to) cannot go with --collect and --curve-key.");
         }
 
         if (Bind.Count == 0)
@@ -75,7 +88,8 @@ public sealed record RelayOptions
             problems.Add("Give at least one --bind endpoint (Relay:Bind).");
         }
 
-        problems.AddRange(Upstream.Concat(Bind).Where(e => !Endpoint.IsValidData(e)).Concat(SnapshotBind.Concat(UpstreamSnapshot).Where(e => !Endpoint.IsValid(e))).Select(e => $"'{e}' is not a tcp://HOST:PORT, inproc://NAME, ipc://NAME or epgm://<interface>;<group>:<port> endpoint."));
+        problems.AddRange(Collect.Where(e => e.StartsWith("epgm://", StringComparison.Ordinal)).Select(e => $"'{e}': --collect binds tcp://, inproc:// or ipc:// (an epgm:// group is an --upstream)."));
+        problems.AddRange(Upstream.Concat(Collect).Concat(Bind).Where(e => !Endpoint.IsValidData(e)).Concat(SnapshotBind.Concat(UpstreamSnapshot).Where(e => !Endpoint.IsValid(e))).Select(e => $"'{e}' is not a tcp://HOST:PORT, inproc://NAME, ipc://NAME or epgm://<interface>;<group>:<port> endpoint."));
         problems.AddRange(Pgm.Validate());
         if (MaxMessageBytes is < 1024 or > Wire.WireFormat.MaxMessageBytesLimit)
         {

@@ -7,9 +7,10 @@ using Telemetry.Relay;
 namespace Telemetry.Dashboard.Demo;
 
 /// <summary>
-/// The embedded default: three publishers (ticks, logs, metrics) and a relay, all on loopback TCP
-/// with ports picked by the system, so a newcomer sees live data with no setup. The dashboard
-/// subscribes to the relay, like any subscriber of a real deployment would.
+/// The embedded default: a market-data feed that binds, a relay in collector mode, and two
+/// application publishers (logs, metrics) that connect to the collector, all on loopback TCP with
+/// ports picked by the system, so a newcomer sees live data with no setup. The dashboard subscribes
+/// to the relay, like any subscriber of a real deployment would.
 /// </summary>
 internal sealed class DemoTopology : IFeedSource, ISystemSource, IDisposable
 {
@@ -26,13 +27,15 @@ internal sealed class DemoTopology : IFeedSource, ISystemSource, IDisposable
         string feedSnapshot = $"inproc://demo-feed-{id}.snapshot";
         // Room for the first seconds (JIT warm-up, a busy machine) on both hops, so a newcomer's first look is not a screen of start-up gaps.
         Ticks = new TelemetryPublisher<Tick>(new PublisherOptions { Name = "sim-feed", Bind = [Loopback], SnapshotBind = [feedSnapshot], SendHighWatermark = DemoHighWatermark }, loggers.CreateLogger("Demo.Feed"));
-        Logs = new TelemetryPublisher<LogRecord>(new PublisherOptions { Name = "demo-apps", Bind = [Loopback] }, loggers.CreateLogger("Demo.Logs"));
-        Metrics = new TelemetryPublisher<MetricSample>(new PublisherOptions { Name = "sysmon", Bind = [Loopback] }, loggers.CreateLogger("Demo.Metrics"));
         _relay = new Forwarder(
             new RelayOptions
             {
                 Name = "relay-1",
-                Upstream = [Ticks.BoundEndpoints[0], Logs.BoundEndpoints[0], Metrics.BoundEndpoints[0]],
+                Upstream = [Ticks.BoundEndpoints[0]],
+
+                // Collector mode: the applications' log and metric publishers connect to the relay,
+                // as an application does in a deployment, rather than binding ports of their own.
+                Collect = [Loopback],
                 Bind = [Loopback],
                 SendHighWatermark = DemoHighWatermark,
                 SnapshotBind = [$"inproc://demo-relay-{id}.snapshot"],
@@ -40,8 +43,10 @@ internal sealed class DemoTopology : IFeedSource, ISystemSource, IDisposable
             },
             loggers.CreateLogger("Demo.Relay"));
         _relay.Start();
+        Logs = new TelemetryPublisher<LogRecord>(new PublisherOptions { Name = "demo-apps", Connect = [_relay.CollectEndpoints[0]] }, loggers.CreateLogger("Demo.Logs"));
+        Metrics = new TelemetryPublisher<MetricSample>(new PublisherOptions { Name = "sysmon", Connect = [_relay.CollectEndpoints[0]] }, loggers.CreateLogger("Demo.Metrics"));
         Endpoints = [_relay.BoundEndpoints[0]];
-        Log.DemoStarted(loggers.CreateLogger<DemoTopology>(), Ticks.BoundEndpoints[0], Logs.BoundEndpoints[0], Metrics.BoundEndpoints[0], Endpoints[0]);
+        Log.DemoStarted(loggers.CreateLogger<DemoTopology>(), Ticks.BoundEndpoints[0], _relay.CollectEndpoints[0], Endpoints[0]);
     }
 
     public TelemetryPublisher<Tick> Ticks { get; }
@@ -82,8 +87,8 @@ internal sealed class DemoTopology : IFeedSource, ISystemSource, IDisposable
             health,
             string.Create(CultureInfo.InvariantCulture, $"{upstream}/3 upstreams, {downstream} downstream, {Volatile.Read(ref c.HeldSubscriptions)} subscriptions, {c.Rejected.Total} malformed, {Volatile.Read(ref c.CachedTopics)} cached topics"));
         yield return Describe(Ticks.Name, Ticks.BoundEndpoints, Ticks.GetStats());
-        yield return Describe(Logs.Name, Logs.BoundEndpoints, Logs.GetStats());
-        yield return Describe(Metrics.Name, Metrics.BoundEndpoints, Metrics.GetStats());
+        yield return Describe(Logs.Name, [$"-> {_relay.CollectEndpoints[0]}"], Logs.GetStats());
+        yield return Describe(Metrics.Name, [$"-> {_relay.CollectEndpoints[0]}"], Metrics.GetStats());
     }
 
     /// <summary>Closes the publishers and the relay; called by <see cref="DemoLifetime"/> and again by the container, which is harmless.</summary>
