@@ -8,7 +8,7 @@ namespace Telemetry;
 /// <param name="MissingRecords">Records reported missing by those gaps.</param>
 /// <param name="Restarts">Publisher restarts (new sessions) seen.</param>
 /// <param name="DuplicateRecords">Records received again and not delivered twice.</param>
-/// <param name="Malformed">Messages rejected as malformed (see <see cref="DecodeError"/>).</param>
+/// <param name="Malformed">Messages rejected as malformed (wrong frames, bad topic, bad envelope or record), each also logged once per kind.</param>
 /// <param name="KindMismatch">Records skipped because their kind did not match the reader's record type.</param>
 /// <param name="Dropped">Records dropped by the delivery buffer (<see cref="BufferFullMode.DropOldest"/>).</param>
 /// <param name="Conflated">Records replaced by a newer one of the same topic (<see cref="BufferFullMode.Conflate"/>).</param>

@@ -1,7 +1,7 @@
 namespace Telemetry;
 
 /// <summary>Why a received message was rejected.</summary>
-public enum DecodeError
+internal enum DecodeError
 {
     /// <summary>The message was accepted.</summary>
     None = 0,
