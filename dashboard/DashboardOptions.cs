@@ -60,7 +60,7 @@ public sealed record DashboardOptions
             problems.Add("Dashboard:CurveServerKey must be a 40-character Z85 key.");
         }
 
-        problems.AddRange(Connect.Where(e => !Endpoint.IsValid(e)).Select(e => $"'{e}' is not a tcp://, inproc:// or ipc:// endpoint."));
+        problems.AddRange(Connect.Where(e => !Hosting.EndpointText.IsValid(e)).Select(e => $"'{e}' is not a tcp://, inproc:// or ipc:// endpoint."));
         return problems;
     }
 }

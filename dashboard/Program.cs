@@ -1,3 +1,4 @@
+using Telemetry.Hosting.Feed;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -9,7 +10,6 @@ using Telemetry.Dashboard.Demo;
 using Telemetry.Dashboard.Feed;
 using Telemetry.Dashboard.Metrics;
 using Telemetry.Dashboard.Push;
-using Telemetry.Publisher;
 
 namespace Telemetry.Dashboard;
 

@@ -1,4 +1,5 @@
 using Telemetry.Hosting;
+using Telemetry.Hosting.Feed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

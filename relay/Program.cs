@@ -57,10 +57,7 @@ if (error is not null)
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddInMemoryCollection(flags);
 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
-builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RelayOptions>>(new OptionsValidator<RelayOptions>(o => o.Validate()));
-builder.Services.AddOptions<RelayOptions>().BindConfiguration("Relay").ValidateOnStart();
+builder.Services.AddTelemetryRelay();
 builder.Services.AddOptions<MetricsOptions>().BindConfiguration("Metrics");
-builder.Services.AddSingleton<RelayService>();
-builder.Services.AddHostedService(sp => sp.GetRequiredService<RelayService>());
 builder.Services.AddHostedService<RelayMetrics>();
 return await HostRunner.RunAsync(builder.Build(), "Relay");

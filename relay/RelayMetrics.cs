@@ -6,7 +6,7 @@ using Prometheus;
 namespace Telemetry.Relay;
 
 /// <summary>Serves Prometheus <c>/metrics</c>; the forwarder's counters are copied in just before each scrape.</summary>
-internal sealed class RelayMetrics(RelayService relay, IOptions<MetricsOptions> options, IHostApplicationLifetime lifetime)
+internal sealed class RelayMetrics(RelayLifetime relay, IOptions<MetricsOptions> options, IHostApplicationLifetime lifetime)
     : Hosting.MetricsService(lifetime, options.Value.Host, options.Value.Port)
 {
     private static readonly Counter Messages = Metrics.CreateCounter("telemetry_relay_messages_total", "Batches (ZeroMQ messages) per link.", "link");
@@ -22,38 +22,35 @@ internal sealed class RelayMetrics(RelayService relay, IOptions<MetricsOptions> 
     private static readonly Counter Refused = Metrics.CreateCounter("telemetry_relay_entitlement_refused_total", "Downstream requests refused for want of a valid token granting them.", "request");
     private static readonly Counter Lost = Metrics.CreateCounter("telemetry_relay_subscriptions_lost_total", "Downstream subscriptions dropped because NetMQ paired them with no pipe (manual-mode XPUB).");
     private static readonly Counter Malformed = Metrics.CreateCounter("telemetry_relay_malformed_total", "Messages from upstream refused by the inbound validator, by kind.", "kind");
-    private static readonly (DecodeError Kind, string Label)[] RejectedKinds = [.. Enum.GetValues<DecodeError>().Where(k => k != DecodeError.None).Select(k => (k, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(k.ToString())))];
 
     private static readonly Hosting.SnapshotMetrics SnapshotRequests = new("relay");
 
     protected override void Update()
     {
-        var c = relay.Forwarder.Counters;
-        Messages.WithLabels("upstream").IncTo(Volatile.Read(ref c.UpMessages));
-        Messages.WithLabels("downstream").IncTo(Volatile.Read(ref c.DownMessages));
-        Records.WithLabels("upstream").IncTo(Volatile.Read(ref c.UpRecords));
-        Records.WithLabels("downstream").IncTo(Volatile.Read(ref c.DownRecords));
-        Bytes.WithLabels("upstream").IncTo(Volatile.Read(ref c.UpBytes));
-        Bytes.WithLabels("downstream").IncTo(Volatile.Read(ref c.DownBytes));
-        SubscriptionsForwarded.WithLabels("subscribe").IncTo(Volatile.Read(ref c.SubscriptionsForwarded));
-        SubscriptionsForwarded.WithLabels("unsubscribe").IncTo(Volatile.Read(ref c.UnsubscriptionsForwarded));
-        SubscriptionsHeld.Set(Volatile.Read(ref c.HeldSubscriptions));
-        UpstreamConnects.IncTo(Volatile.Read(ref c.UpstreamConnects));
-        UpstreamDisconnects.IncTo(Volatile.Read(ref c.UpstreamDisconnects));
-        DownstreamConnections.Set(relay.Forwarder.Downstream.Connections);
-        var snapshots = relay.Forwarder.SnapshotStats;
-        SnapshotRequests.Update(snapshots);
-        long fromCacheOnly = Volatile.Read(ref c.SnapshotsFromCacheOnly);
-        Snapshots.WithLabels("upstream").IncTo(snapshots.Answered - fromCacheOnly);
-        Snapshots.WithLabels("cache_only").IncTo(fromCacheOnly);
-        CachedTopics.Set(Volatile.Read(ref c.CachedTopics));
-        foreach (var kind in RejectedKinds)
+        var c = relay.Relay.GetStats();
+        Messages.WithLabels("upstream").IncTo(c.UpMessages);
+        Messages.WithLabels("downstream").IncTo(c.DownMessages);
+        Records.WithLabels("upstream").IncTo(c.UpRecords);
+        Records.WithLabels("downstream").IncTo(c.DownRecords);
+        Bytes.WithLabels("upstream").IncTo(c.UpBytes);
+        Bytes.WithLabels("downstream").IncTo(c.DownBytes);
+        SubscriptionsForwarded.WithLabels("subscribe").IncTo(c.SubscriptionsForwarded);
+        SubscriptionsForwarded.WithLabels("unsubscribe").IncTo(c.UnsubscriptionsForwarded);
+        SubscriptionsHeld.Set(c.HeldSubscriptions);
+        UpstreamConnects.IncTo(c.UpstreamConnects);
+        UpstreamDisconnects.IncTo(c.UpstreamDisconnects);
+        DownstreamConnections.Set(c.DownstreamConnections);
+        SnapshotRequests.Update(c.Snapshots);
+        Snapshots.WithLabels("upstream").IncTo(c.Snapshots.Answered - c.SnapshotsFromCacheOnly);
+        Snapshots.WithLabels("cache_only").IncTo(c.SnapshotsFromCacheOnly);
+        CachedTopics.Set(c.CachedTopics);
+        foreach (var (kind, count) in c.Malformed)
         {
-            Malformed.WithLabels(kind.Label).IncTo(c.Rejected[kind.Kind]);
+            Malformed.WithLabels(kind).IncTo(count);
         }
 
-        Refused.WithLabels("subscription").IncTo(relay.Forwarder.Downstream.SubscriptionsRefused);
-        Refused.WithLabels("snapshot").IncTo(snapshots.RefusedEntitlement);
-        Lost.IncTo(relay.Forwarder.Downstream.SubscriptionsLost);
+        Refused.WithLabels("subscription").IncTo(c.SubscriptionsRefused);
+        Refused.WithLabels("snapshot").IncTo(c.Snapshots.RefusedEntitlement);
+        Lost.IncTo(c.SubscriptionsLost);
     }
 }

@@ -121,7 +121,7 @@ internal static class PubCommand
         var drained = publisher.DrainAsync(cancellationToken);
         if (await Task.WhenAny(drained, Task.Delay(DrainNotice, cancellationToken)).ConfigureAwait(false) != drained && !cancellationToken.IsCancellationRequested)
         {
-            Stderr.Line($"telemetry pub: waiting for subscribers to take the last {publisher.QueuedBytes} bytes (Ctrl+C to stop)");
+            Stderr.Line($"telemetry pub: waiting for subscribers to take the last {publisher.GetStats().QueuedBytes} bytes (Ctrl+C to stop)");
         }
 
         await drained.ConfigureAwait(false);

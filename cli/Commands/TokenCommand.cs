@@ -47,9 +47,8 @@ internal static class TokenCommand
                     return 0;
                 }
 
-                var key = EntitlementSecrets.TryDecode(KeyFiles.ReadEntitlementSecret(path))!;
                 var lifetime = TryParseDuration(result.GetValue(expires), out var parsed) ? parsed : TimeSpan.FromHours(24);
-                Console.Out.WriteLine(EntitlementTokens.Issue(key, result.GetValue(subject)!, result.GetValue(prefix)!, DateTimeOffset.UtcNow + lifetime));
+                Console.Out.WriteLine(Entitlements.IssueToken(KeyFiles.ReadEntitlementSecret(path), result.GetValue(subject)!, result.GetValue(prefix)!, DateTimeOffset.UtcNow + lifetime));
                 return 0;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)

@@ -22,14 +22,14 @@ internal sealed class DemoMetrics(DemoTopology demo) : BackgroundService
             {
                 long now = UnixClock.NowNs();
                 var feed = demo.Ticks.GetStats();
-                var relay = demo.RelayCounters;
+                var relay = demo.RelayStats;
                 self.Refresh();
                 Publish("sim-feed", "records_sent_total", feed.Sent, now);
                 Publish("sim-feed", "queue_depth", feed.QueueDepth, now);
                 Publish("sim-feed", "subscribers", feed.Connections, now);
-                Publish("relay-1", "records_forwarded_total", Volatile.Read(ref relay.DownRecords), now);
-                Publish("relay-1", "downstream_connections", demo.RelayDownstreamConnections, now);
-                Publish("relay-1", "malformed_total", relay.Rejected.Total, now);
+                Publish("relay-1", "records_forwarded_total", relay.DownRecords, now);
+                Publish("relay-1", "downstream_connections", relay.DownstreamConnections, now);
+                Publish("relay-1", "malformed_total", relay.MalformedTotal, now);
                 Publish("host", "cpu_seconds_total", self.TotalProcessorTime.TotalSeconds, now, Process);
                 Publish("host", "working_set_bytes", self.WorkingSet64, now, Process);
                 Publish("host", "gc_heap_bytes", GC.GetTotalMemory(false), now, Process);

@@ -16,7 +16,7 @@ internal sealed class DemoTopology : IFeedSource, ISystemSource, IDisposable
 {
     private const string Loopback = "tcp://127.0.0.1:*";
     private const int DemoHighWatermark = 50_000;
-    private readonly Forwarder _relay;
+    private readonly TelemetryRelay _relay;
     private long _relayRecordsAtLastRate;
     private int _disposed;
 
@@ -27,7 +27,7 @@ internal sealed class DemoTopology : IFeedSource, ISystemSource, IDisposable
         string feedSnapshot = $"inproc://demo-feed-{id}.snapshot";
         // Room for the first seconds (JIT warm-up, a busy machine) on both hops, so a newcomer's first look is not a screen of start-up gaps.
         Ticks = new TelemetryPublisher<Tick>(new PublisherOptions { Name = "sim-feed", Bind = [Loopback], SnapshotBind = [feedSnapshot], SendHighWatermark = DemoHighWatermark }, loggers.CreateLogger("Demo.Feed"));
-        _relay = new Forwarder(
+        _relay = new TelemetryRelay(
             new RelayOptions
             {
                 Name = "relay-1",
@@ -56,10 +56,7 @@ internal sealed class DemoTopology : IFeedSource, ISystemSource, IDisposable
     public TelemetryPublisher<MetricSample> Metrics { get; }
 
     /// <summary>What crossed the relay.</summary>
-    public LinkCounters RelayCounters => _relay.Counters;
-
-    /// <summary>Downstream peers connected to the demo relay now.</summary>
-    public int RelayDownstreamConnections => _relay.Downstream.Connections;
+    public RelayStats RelayStats => _relay.GetStats();
 
     public string Mode => "demo";
 
@@ -70,22 +67,22 @@ internal sealed class DemoTopology : IFeedSource, ISystemSource, IDisposable
 
     public IEnumerable<ComponentRow> Describe(double elapsedSeconds)
     {
-        var c = _relay.Counters;
-        long records = Volatile.Read(ref c.DownRecords);
+        var c = _relay.GetStats();
+        long records = c.DownRecords;
         double rate = elapsedSeconds > 0 ? (records - _relayRecordsAtLastRate) / elapsedSeconds : 0;
         _relayRecordsAtLastRate = records;
-        long upstream = Volatile.Read(ref c.UpstreamConnects) - Volatile.Read(ref c.UpstreamDisconnects);
-        int downstream = _relay.Downstream.Connections;
+        long upstream = c.UpstreamConnects - c.UpstreamDisconnects;
+        int downstream = c.DownstreamConnections;
         // Not judged on the downstream count: the relay's monitor starts after its bind and can miss
         // the dashboard's own connection, so that figure is shown but not trusted.
-        string health = upstream >= 3 && c.Rejected.Total == 0 ? "ok" : upstream > 0 ? "warn" : "down";
+        string health = upstream >= 3 && c.MalformedTotal == 0 ? "ok" : upstream > 0 ? "warn" : "down";
         yield return new ComponentRow(
             "relay",
             "relay-1",
             $"{string.Join(", ", _relay.BoundEndpoints)} (in-process)",
             Math.Round(rate, 1),
             health,
-            string.Create(CultureInfo.InvariantCulture, $"{upstream}/3 upstreams, {downstream} downstream, {Volatile.Read(ref c.HeldSubscriptions)} subscriptions, {c.Rejected.Total} malformed, {Volatile.Read(ref c.CachedTopics)} cached topics"));
+            string.Create(CultureInfo.InvariantCulture, $"{upstream}/3 upstreams, {downstream} downstream, {c.HeldSubscriptions} subscriptions, {c.MalformedTotal} malformed, {c.CachedTopics} cached topics"));
         yield return Describe(Ticks.Name, Ticks.BoundEndpoints, Ticks.GetStats());
         yield return Describe(Logs.Name, [$"-> {_relay.CollectEndpoints[0]}"], Logs.GetStats());
         yield return Describe(Metrics.Name, [$"-> {_relay.CollectEndpoints[0]}"], Metrics.GetStats());

@@ -20,5 +20,5 @@ internal sealed class ConnectedFeed(IReadOnlyList<string> endpoints) : IFeedSour
 
     public IReadOnlyList<string> Endpoints => endpoints;
 
-    public bool Snapshot => endpoints.All(e => Wire.SnapshotProtocol.DeriveEndpoint(e) is not null);
+    public bool Snapshot => endpoints.All(e => Hosting.EndpointText.SnapshotBeside(e) is not null);
 }

@@ -9,6 +9,10 @@ namespace Telemetry.Internal;
 /// </summary>
 internal sealed class RejectedInput(ILogger logger, string owner)
 {
+    // The metric label of each kind: DecodeError.BadTopic is "bad_topic".
+    private static readonly (DecodeError Kind, string Label)[] Kinds =
+        [.. Enum.GetValues<DecodeError>().Where(k => k != DecodeError.None).Select(k => (k, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(k.ToString())))];
+
     private readonly long[] _counts = new long[Enum.GetValues<DecodeError>().Length];
     private long _total;
 
@@ -17,6 +21,9 @@ internal sealed class RejectedInput(ILogger logger, string owner)
 
     /// <summary>Refusals of one kind so far.</summary>
     public long this[DecodeError kind] => Volatile.Read(ref _counts[(int)kind]);
+
+    /// <summary>Refusals so far by kind, every kind present (zero or not), keyed by its metric label.</summary>
+    public IReadOnlyDictionary<string, long> ByKind() => Kinds.ToDictionary(k => k.Label, k => this[k.Kind], StringComparer.Ordinal);
 
     /// <summary>Counts one refused message; logs it if it is the first of its kind.</summary>
     public void Add(DecodeError kind)

@@ -12,6 +12,7 @@ namespace Telemetry;
 /// <param name="Connections">Connected peers now.</param>
 /// <param name="RefusedSubscriptions">Subscriptions and snapshot requests refused for want of a valid token granting them (<see cref="PublisherOptions.EntitlementSecret"/>).</param>
 /// <param name="Snapshots">The late-join snapshot service's counters (all zero when it is off).</param>
+/// <param name="QueuedBytes">Bytes of this publisher's messages ZeroMQ still holds, not yet written to the network (<see cref="SlowSubscriberMode.Wait"/>; zero otherwise).</param>
 public readonly record struct PublisherStats(
     long Published,
     long Sent,
@@ -23,4 +24,5 @@ public readonly record struct PublisherStats(
     int Subscriptions,
     int Connections,
     long RefusedSubscriptions = 0,
-    SnapshotStats Snapshots = default);
+    SnapshotStats Snapshots = default,
+    long QueuedBytes = 0);

@@ -56,9 +56,6 @@ public sealed class TelemetryPublisher<T> : IAsyncDisposable, IDisposable
     /// <summary>Rounds that waited for the message budget since start.</summary>
     internal long BudgetWaits => _sender.BudgetWaits;
 
-    /// <summary>Bytes of this publisher's messages ZeroMQ still holds (Wait mode; zero otherwise).</summary>
-    internal long QueuedBytes => _sender.QueuedBytes;
-
     /// <summary>Times the sender paused because slow subscribers held the send budget (Wait mode).</summary>
     internal long SubscriberWaits => _sender.SubscriberWaits;
 
@@ -152,7 +149,7 @@ public sealed class TelemetryPublisher<T> : IAsyncDisposable, IDisposable
     /// short-lived process waits for before it exits, since NetMQ drops what is still queued when the
     /// process ends. Never completes while a subscriber is connected but does not read; cancel it to give up.
     /// </summary>
-    internal async Task DrainAsync(CancellationToken cancellationToken)
+    public async Task DrainAsync(CancellationToken cancellationToken = default)
     {
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         await _sender.DrainAsync(cancellationToken).ConfigureAwait(false);
@@ -170,7 +167,8 @@ public sealed class TelemetryPublisher<T> : IAsyncDisposable, IDisposable
         _sender.Subscriptions,
         _sender.Connections,
         _sender.RefusedSubscriptions,
-        _sender.SnapshotStats);
+        _sender.SnapshotStats,
+        _sender.QueuedBytes);
 
     /// <summary>Counters of each epgm:// output, in the order the endpoints were given.</summary>
     public IReadOnlyList<PgmSenderStats> GetPgmStats() => _sender.PgmStats;

@@ -10,7 +10,10 @@ public readonly ref struct RecordBatch
 {
     private readonly ReadOnlyMemory<byte> _records;
 
-    internal RecordBatch(in BatchHeader header, ReadOnlyMemory<byte> records)
+    /// <summary>A batch over records kept elsewhere, e.g. a received batch's bytes stored for later (the sink's writer does this).</summary>
+    /// <param name="header">Its envelope.</param>
+    /// <param name="records">Its records as consecutive MessagePack values, <see cref="BatchHeader.Count"/> of them.</param>
+    public RecordBatch(in BatchHeader header, ReadOnlyMemory<byte> records)
     {
         Header = header;
         _records = records;

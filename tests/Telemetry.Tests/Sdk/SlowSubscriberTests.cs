@@ -67,7 +67,7 @@ public class SlowSubscriberTests
         await Eventually.Until(
             () =>
             {
-                mostQueued = Math.Max(mostQueued, publisher.QueuedBytes);
+                mostQueued = Math.Max(mostQueued, publisher.GetStats().QueuedBytes);
                 return publisher.SubscriberWaits >= 100;
             },
             60_000,
@@ -80,7 +80,7 @@ public class SlowSubscriberTests
         Assert.Equal(0, Interlocked.Read(ref gaps));
         Assert.Equal(0, outOfOrder);
         Assert.Equal(0, publisher.GetStats().DroppedQueueFull);
-        await Eventually.Until(() => publisher.QueuedBytes == 0, 30_000, "once everything is written, nothing is queued");
+        await Eventually.Until(() => publisher.GetStats().QueuedBytes == 0, 30_000, "once everything is written, nothing is queued");
     }
 
     [Fact]

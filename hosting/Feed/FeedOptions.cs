@@ -1,4 +1,4 @@
-namespace Telemetry.Publisher;
+namespace Telemetry.Hosting.Feed;
 
 /// <summary>The simulated market-data feed: how many symbols, how fast.</summary>
 public sealed record FeedOptions

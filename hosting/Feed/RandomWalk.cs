@@ -1,4 +1,4 @@
-namespace Telemetry.Publisher;
+namespace Telemetry.Hosting.Feed;
 
 /// <summary>
 /// A cheap deterministic price process per symbol: prices in cents move by at most a few ticks per

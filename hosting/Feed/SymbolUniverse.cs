@@ -1,4 +1,4 @@
-namespace Telemetry.Publisher;
+namespace Telemetry.Hosting.Feed;
 
 /// <summary>Symbol names for the simulator: well-known tickers first, then generated ones.</summary>
 internal static class SymbolUniverse

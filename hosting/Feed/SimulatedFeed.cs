@@ -2,10 +2,10 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Telemetry.Publisher;
+namespace Telemetry.Hosting.Feed;
 
 /// <summary>Publishes random-walk ticks on <c>md.&lt;exchange&gt;.&lt;symbol&gt;</c> at the configured total rate.</summary>
-internal sealed class SimulatedFeed(TelemetryPublisher<Tick> publisher, IOptions<FeedOptions> options) : BackgroundService
+public sealed class SimulatedFeed(TelemetryPublisher<Tick> publisher, IOptions<FeedOptions> options) : BackgroundService
 {
     // Records published between clock reads: pacing costs a clock read per slice, not per record.
     private const int Slice = 64;
