@@ -9,7 +9,7 @@ namespace Telemetry.Distribution;
 /// </summary>
 internal sealed class PgmFanout : IDisposable
 {
-    private readonly List<(PgmSender Sender, ApduWriter Writer)> _outputs = [];
+    private readonly List<PgmOutput> _outputs = [];
 
     public PgmFanout(IEnumerable<string> endpoints, PgmOptions options, TimeSpan linger)
     {
@@ -17,8 +17,7 @@ internal sealed class PgmFanout : IDisposable
         {
             foreach (var endpoint in endpoints)
             {
-                var sender = new PgmSender(PgmEndpoint.Parse(endpoint), options, linger);
-                _outputs.Add((sender, new ApduWriter(sender.MaxTsdu, tsdu => sender.Send(tsdu.Span))));
+                _outputs.Add(new PgmOutput(endpoint, options, linger));
             }
         }
         catch
@@ -31,32 +30,31 @@ internal sealed class PgmFanout : IDisposable
     public bool IsEmpty => _outputs.Count == 0;
 
     /// <summary>Counters of each output, in the order the endpoints were given.</summary>
-    public IReadOnlyList<PgmSenderStats> GetStats() => [.. _outputs.Select(o => o.Sender.GetStats())];
+    public IReadOnlyList<PgmSenderStats> GetStats() => [.. _outputs.Select(o => o.GetStats())];
 
     /// <summary>Writes one message; its body is <paramref name="header"/> followed by <paramref name="records"/>.</summary>
     public void Write(ReadOnlySpan<byte> topic, ReadOnlySpan<byte> header, ReadOnlySpan<byte> records)
     {
-        foreach (var (_, writer) in _outputs)
+        foreach (var output in _outputs)
         {
-            writer.WriteMessage(topic, header, records);
+            output.Write(topic, header, records);
         }
     }
 
     public void Flush()
     {
-        foreach (var (_, writer) in _outputs)
+        foreach (var output in _outputs)
         {
-            writer.Flush();
+            output.Flush();
         }
     }
 
     /// <summary>Flushes and closes the outputs; each lingers while receivers still ask for repairs.</summary>
     public void Dispose()
     {
-        foreach (var (sender, writer) in _outputs)
+        foreach (var output in _outputs)
         {
-            writer.Flush();
-            sender.Dispose();
+            output.Dispose();
         }
 
         _outputs.Clear();

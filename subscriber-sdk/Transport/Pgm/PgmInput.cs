@@ -9,7 +9,7 @@ namespace Telemetry.Transport.Pgm;
 /// then applies its prefixes, high-water mark and the whole receive path exactly as for TCP, so the
 /// subscriber needs no second code path for multicast.
 /// </summary>
-internal sealed class PgmInput : IDisposable
+public sealed class PgmInput : IDisposable
 {
     private static readonly TimeSpan FirstSubscriptionWait = TimeSpan.FromSeconds(1);
     private static int _counter;
@@ -17,6 +17,12 @@ internal sealed class PgmInput : IDisposable
     private readonly PgmReceiver _receiver;
     private bool _subscribed;
 
+    /// <summary>Joins the group and starts receiving on a thread of its own.</summary>
+    /// <param name="endpoint"><c>epgm://INTERFACE;GROUP:PORT</c>, e.g. <c>epgm://eth0;239.192.0.1:5555</c>.</param>
+    /// <param name="options">Recovery interval and receive buffer.</param>
+    /// <param name="maxMessageBytes">Largest message accepted; a longer one is counted as malformed and skipped.</param>
+    /// <param name="highWatermark">Messages queued toward the connected socket before new ones are dropped (and counted as lost).</param>
+    /// <exception cref="ArgumentException">The endpoint is not an epgm:// group on a local interface.</exception>
     public PgmInput(string endpoint, PgmOptions options, long maxMessageBytes, int highWatermark)
     {
         Endpoint = endpoint;
@@ -41,11 +47,13 @@ internal sealed class PgmInput : IDisposable
     /// <summary>The epgm:// endpoint as given.</summary>
     public string Endpoint { get; }
 
-    /// <summary>Where the SUB connects.</summary>
+    /// <summary>The inproc:// endpoint a SUB or XSUB connects to (in this process's NetMQ context) to receive the group's messages.</summary>
     public string Address { get; }
 
+    /// <summary>Counters since start.</summary>
     public PgmReceiverStats GetStats() => _receiver.GetStats();
 
+    /// <summary>Leaves the group and closes the inproc endpoint.</summary>
     public void Dispose()
     {
         _receiver.Dispose();

@@ -32,12 +32,20 @@ public sealed record PgmOptions
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        PublisherOptions.Check(problems, RateKbps is >= 10 and <= 10_000_000, "RateKbps must be 10 to 10,000,000.");
-        PublisherOptions.Check(problems, RecoveryInterval >= TimeSpan.FromMilliseconds(1) && RecoveryInterval <= TimeSpan.FromMinutes(10), "RecoveryInterval must be 1 ms to 10 min.");
-        PublisherOptions.Check(problems, MaxTpdu is >= 256 and <= 9000, "MaxTpdu must be 256 to 9000.");
-        PublisherOptions.Check(problems, Hops is >= 1 and <= 255, "Hops must be 1 to 255.");
-        PublisherOptions.Check(problems, ReceiveBufferBytes >= 64 * 1024, "ReceiveBufferBytes must be at least 64 KiB.");
+        Check(problems, RateKbps is >= 10 and <= 10_000_000, "RateKbps must be 10 to 10,000,000.");
+        Check(problems, RecoveryInterval >= TimeSpan.FromMilliseconds(1) && RecoveryInterval <= TimeSpan.FromMinutes(10), "RecoveryInterval must be 1 ms to 10 min.");
+        Check(problems, MaxTpdu is >= 256 and <= 9000, "MaxTpdu must be 256 to 9000.");
+        Check(problems, Hops is >= 1 and <= 255, "Hops must be 1 to 255.");
+        Check(problems, ReceiveBufferBytes >= 64 * 1024, "ReceiveBufferBytes must be at least 64 KiB.");
         return problems;
+    }
+
+    private static void Check(List<string> problems, bool valid, string problem)
+    {
+        if (!valid)
+        {
+            problems.Add(problem);
+        }
     }
 
     /// <summary>Rate in bytes per second.</summary>
