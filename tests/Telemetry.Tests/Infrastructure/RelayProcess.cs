@@ -12,6 +12,7 @@ internal sealed class RelayProcess : IAsyncDisposable
     private readonly string[] _args;
     private readonly List<string> _failedStarts = [];
     private readonly string? _netns;
+    private IDictionary<string, string>? _environment;
 
     private RelayProcess(string name, IReadOnlyList<string> upstream, string endpoint, string? snapshotBind, IReadOnlyList<string>? upstreamSnapshot, string metricsHost, int metricsPort, string? netns)
     {
@@ -53,10 +54,11 @@ internal sealed class RelayProcess : IAsyncDisposable
     /// <param name="upstreamSnapshot">Snapshot services of the upstream; by default the relay derives them from <paramref name="upstream"/> (port + 1), which is wrong behind a proxy.</param>
     /// <param name="netns">Network namespace to run it in (via <c>ip netns exec</c>); null for this one.</param>
     /// <param name="metricsHost">Address the test scrapes; the relay serves metrics on every interface of its namespace.</param>
-    public static async Task<RelayProcess> StartAsync(string name, IReadOnlyList<string> upstream, string? bind = null, string? snapshotBind = null, IReadOnlyList<string>? upstreamSnapshot = null, string? netns = null, string metricsHost = "127.0.0.1")
+    /// <param name="environment">Settings given as environment variables (e.g. <c>Relay__HeartbeatTimeout</c>); not with <paramref name="netns"/>.</param>
+    public static async Task<RelayProcess> StartAsync(string name, IReadOnlyList<string> upstream, string? bind = null, string? snapshotBind = null, IReadOnlyList<string>? upstreamSnapshot = null, string? netns = null, string metricsHost = "127.0.0.1", IDictionary<string, string>? environment = null)
     {
         Assert.True(File.Exists(Dll), $"{Dll} is missing; the test project builds it through a project reference.");
-        var relay = new RelayProcess(name, upstream, bind ?? FreePort.StableTcpEndpoint(), snapshotBind, upstreamSnapshot, metricsHost, FreePort.NextStable(), netns);
+        var relay = new RelayProcess(name, upstream, bind ?? FreePort.StableTcpEndpoint(), snapshotBind, upstreamSnapshot, metricsHost, FreePort.NextStable(), netns) { _environment = environment };
         await relay.RestartAsync();
         return relay;
     }
@@ -77,7 +79,7 @@ internal sealed class RelayProcess : IAsyncDisposable
         await KillAsync();
         Process = await ReadyProcess.StartAsync(
             () => _netns is null
-                ? ChildProcess.StartDotnet(Dll, _args)
+                ? ChildProcess.Start("dotnet", [Dll, .. _args], _environment)
                 : ChildProcess.Start("ip", ["netns", "exec", _netns, "dotnet", Dll, .. _args]),
             async () => await TryScrapeAsync() is not null,
             StartPatience,
