@@ -24,7 +24,7 @@ public sealed record SubscriberOptions
     /// <summary>Snapshot services to ask; empty means each Connect endpoint's port + 1 (the publisher and relay convention).</summary>
     public IReadOnlyList<string> SnapshotEndpoints { get; init; } = [];
 
-    /// <summary>Records the buffer toward <c>ReadAllAsync</c> holds.</summary>
+    /// <summary>Records each <c>ReadAllAsync</c> enumeration's own buffer holds.</summary>
     public int BufferCapacity { get; init; } = 65_536;
 
     /// <summary>What the buffer does when full.</summary>

@@ -1,34 +1,35 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetMQ;
-using NetMQ.Sockets;
 using Telemetry.Internal;
 using Telemetry.Subscribing;
+using Telemetry.Transport.Pgm;
 
 namespace Telemetry;
 
 /// <summary>
 /// Subscribes to Telemetry publishers or relays by topic prefix. One receive thread reads batches,
 /// checks their envelope, tracks sequence numbers per (publisher, session, topic) and hands the
-/// records over, either zero-copy to a <see cref="BatchHandler"/> (<see cref="Start"/>) or decoded
-/// through a bounded buffer (<see cref="ReadAllAsync{T}"/>). Reconnects on its own.
+/// records to every consumer: zero-copy to a <see cref="BatchHandler"/> (<see cref="Start"/>), or
+/// decoded through a bounded buffer of its own (<see cref="ReadAllAsync{T}"/>). Reconnects on its own.
 /// </summary>
-public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
+public sealed class TelemetrySubscriber : IAsyncDisposable, IDisposable
 {
     private readonly SubscriberOptions _options;
     private readonly ILogger _logger;
     private readonly NetMQSocket _socket;
     private readonly NetMQQueue<Action> _commands = new();
     private readonly NetMQPoller _poller;
-    private readonly HashSet<string> _prefixes = new(StringComparer.Ordinal);
-    private readonly PrefixSet _prefixSet = new();
+    private readonly PrefixSubscriptions _prefixes;
     private readonly StreamTracker _tracker;
     private readonly RejectedInput _rejected;
+    private readonly SubscriberCounters _counters = new();
+    private readonly BatchConsumers _consumers;
+    private readonly ReceiveLoop _receive;
+    private readonly SnapshotClient? _snapshots;
+    private readonly List<PgmInput> _pgmInputs = [];
     private Thread? _thread;
-    private BatchHandler? _handler;
-    private Action? _completeDelivery;
-    private Func<int>? _buffered;
-    private Func<(long Dropped, long Conflated)>? _bufferCounters;
+    private int _started;
     private int _disposed;
 
     /// <summary>Creates the subscriber and connects (or binds) its socket; records flow once it is started.</summary>
@@ -44,7 +45,9 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
         _logger = logger ?? NullLogger.Instance;
         _tracker = new StreamTracker(options.MaxTrackedStreams);
         _rejected = new RejectedInput(_logger, "Subscriber");
-        _socket = CreateSocket(options);
+        _consumers = new BatchConsumers(_counters, _rejected, _logger);
+        _socket = PrefixSubscriptions.CreateSocket(options);
+        _prefixes = new PrefixSubscriptions(_socket, options.EntitlementToken);
         try
         {
             _socket.Options.ReceiveHighWatermark = options.ReceiveHighWatermark;
@@ -56,22 +59,29 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
             Curve.ApplyClient(_socket, options.CurveServerKey, options.CurveSecretKey);
             foreach (var prefix in options.Prefixes)
             {
-                AddPrefix(prefix);
+                _prefixes.Add(prefix);
             }
 
             var bound = new List<string>();
-            foreach (var endpoint in options.Bind.Where(e => !IsPgm(e)))
+            foreach (var endpoint in options.Bind.Where(e => !PgmEndpoint.IsPgm(e)))
             {
                 _socket.Bind(endpoint);
                 bound.Add(_socket.Options.LastEndpoint ?? endpoint);
             }
 
-            foreach (var endpoint in options.Connect.Where(e => !IsPgm(e)))
+            foreach (var endpoint in options.Connect.Where(e => !PgmEndpoint.IsPgm(e)))
             {
                 _socket.Connect(endpoint);
             }
 
-            OpenPgmInputs(options);
+            // epgm:// among Bind and Connect (both mean "receive this group"): each group is received
+            // by a PgmInput that the socket connects to over inproc, so it is one more connection.
+            foreach (var endpoint in options.Bind.Concat(options.Connect).Where(PgmEndpoint.IsPgm))
+            {
+                var input = new PgmInput(endpoint, options.Pgm, options.MaxMessageBytes, options.ReceiveHighWatermark);
+                _pgmInputs.Add(input);
+                _socket.Connect(input.Address);
+            }
 
             BoundEndpoints = bound;
         }
@@ -83,7 +93,8 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
             throw;
         }
 
-        _socket.ReceiveReady += OnReceiveReady;
+        _receive = new ReceiveLoop(_socket, _tracker, _rejected, _counters, _consumers, _logger, e => Raise(GapDetected, e), e => Raise(PublisherRestarted, e));
+        _socket.ReceiveReady += (_, _) => _receive.OnReceiveReady();
         _commands.ReceiveReady += (_, _) =>
         {
             while (_commands.TryDequeue(out var command, TimeSpan.Zero))
@@ -92,7 +103,7 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
             }
         };
         _poller = [_socket, _commands];
-        SetUpSnapshots();
+        _snapshots = options.Snapshot ? new SnapshotClient(options, _poller, _prefixes, _receive, _counters, _logger) : null;
         Log.SubscriberStarted(_logger, string.Join(", ", BoundEndpoints.Concat(options.Connect)), string.Join(", ", options.Prefixes.Select(p => $"'{p}'")));
     }
 
@@ -111,9 +122,9 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
         ValidatePrefix(prefix);
         Post(() =>
         {
-            if (AddPrefix(prefix) && _options.Snapshot && _handler is not null)
+            if (_prefixes.Add(prefix) && Volatile.Read(ref _started) != 0)
             {
-                RequestSnapshot([prefix]);
+                _snapshots?.Request([prefix]);
             }
         });
     }
@@ -126,57 +137,68 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
         {
             if (_prefixes.Remove(prefix))
             {
-                SendSubscription(subscribe: false, prefix);
-                _prefixSet.Remove(System.Text.Encoding.UTF8.GetBytes(prefix));
-                _tracker.Forget(topic => _prefixSet.Matches(System.Text.Encoding.UTF8.GetBytes(topic)));
+                _tracker.Forget(_prefixes.Covers);
             }
         });
     }
 
-    /// <summary>Starts delivering every batch to <paramref name="handler"/> on the receive thread, zero-copy.</summary>
-    /// <exception cref="InvalidOperationException">The subscriber was already started.</exception>
+    /// <summary>
+    /// Delivers every batch to <paramref name="handler"/> on the receive thread, zero-copy, starting
+    /// the subscriber if it is not running yet. Each consumer (handler or <see cref="ReadAllAsync{T}"/>)
+    /// gets every batch from the moment it is added; the snapshot, if asked for, comes with the first.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The subscriber was disposed.</exception>
     public void Start(BatchHandler handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        if (Interlocked.CompareExchange(ref _handler, handler, null) is not null)
-        {
-            throw new InvalidOperationException("The subscriber is already started; it has one consumer.");
-        }
+        AddConsumer(handler, null);
+    }
 
-        if (_options.Snapshot)
-        {
-            Post(() => RequestSnapshot([.. _prefixes]));
-        }
-
-        _thread = new Thread(_poller.Run) { IsBackground = true, Name = "telemetry-sub" };
-        _thread.Start();
+    /// <summary>
+    /// Returns this subscriber's records decoded as <typeparamref name="T"/>, through a buffer of the
+    /// enumeration's own bounded by <see cref="SubscriberOptions.BufferCapacity"/> with the
+    /// <see cref="SubscriberOptions.BufferFullMode"/> policy, starting the subscriber if it is not
+    /// running yet. Several enumerations may read one subscriber; each gets every record. Batches of
+    /// another kind are skipped and counted (<see cref="RawRecord"/> accepts every kind). The
+    /// enumeration ends when the subscriber is disposed.
+    /// </summary>
+    /// <typeparam name="T">Any record type: the SDK's, an <see cref="IRecord{TSelf}"/>, or a type MessagePack can serialize.</typeparam>
+    /// <exception cref="ObjectDisposedException">The subscriber was disposed.</exception>
+    public IAsyncEnumerable<Received<T>> ReadAllAsync<T>(CancellationToken cancellationToken = default)
+    {
+        var subscription = new RecordSubscription<T>(_options, _counters);
+        AddConsumer(subscription.Handle, subscription);
+        return subscription.ReadAsync(cancellationToken);
     }
 
     /// <summary>Counters since start.</summary>
     public SubscriberStats GetStats()
     {
-        var (dropped, conflated) = _bufferCounters?.Invoke() ?? default;
+        var subscriptions = _consumers.Subscriptions;
+        var c = _counters;
         return new SubscriberStats(
-            Volatile.Read(ref _messages),
-            Volatile.Read(ref _bytes),
-            Volatile.Read(ref _records),
-            Volatile.Read(ref _gaps),
-            Volatile.Read(ref _missing),
-            Volatile.Read(ref _restarts),
-            Volatile.Read(ref _duplicates),
-            _rejected.Total + Volatile.Read(ref _receiveFailures),
-            Volatile.Read(ref _kindMismatch),
-            dropped,
-            conflated,
-            Volatile.Read(ref _untracked),
-            Volatile.Read(ref _handlerErrors),
-            _buffered?.Invoke() ?? 0,
-            Volatile.Read(ref _snapshots),
-            Volatile.Read(ref _snapshotTimeouts));
+            Volatile.Read(ref c.Messages),
+            Volatile.Read(ref c.Bytes),
+            Volatile.Read(ref c.Records),
+            Volatile.Read(ref c.Gaps),
+            Volatile.Read(ref c.Missing),
+            Volatile.Read(ref c.Restarts),
+            Volatile.Read(ref c.Duplicates),
+            _rejected.Total + Volatile.Read(ref c.ReceiveFailures),
+            Volatile.Read(ref c.KindMismatch),
+            subscriptions.Sum(s => s.Dropped),
+            subscriptions.Sum(s => s.Conflated),
+            Volatile.Read(ref c.Untracked),
+            Volatile.Read(ref c.HandlerErrors),
+            subscriptions.Sum(s => s.Buffered),
+            Volatile.Read(ref c.Snapshots),
+            Volatile.Read(ref c.SnapshotTimeouts));
     }
 
-    /// <summary>Stops receiving, ends any <see cref="ReadAllAsync{T}"/> enumeration after what is buffered, and closes the socket.</summary>
+    /// <summary>Counters of each epgm:// input (sources, repairs, losses), in the order the endpoints were given.</summary>
+    public IReadOnlyList<PgmReceiverStats> GetPgmStats() => [.. _pgmInputs.Select(i => i.GetStats())];
+
+    /// <summary>Stops receiving, ends every <see cref="ReadAllAsync{T}"/> enumeration after what is buffered, and closes the socket.</summary>
     public ValueTask DisposeAsync()
     {
         Dispose();
@@ -192,7 +214,8 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
         }
 
         // Release a receive thread blocked on a full buffer first, or stopping the poller would wait on it forever.
-        _completeDelivery?.Invoke();
+        _receive.Stop();
+        _consumers.Complete();
         if (_poller.IsRunning)
         {
             _poller.Stop();
@@ -200,7 +223,7 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
 
         _thread?.Join();
         _poller.Dispose();
-        DisposeSnapshots();
+        _snapshots?.Dispose();
         _socket.Dispose();
         ClosePgmInputs();
         _commands.Dispose();
@@ -215,21 +238,48 @@ public sealed partial class TelemetrySubscriber : IAsyncDisposable, IDisposable
         }
     }
 
-    private bool AddPrefix(string prefix)
+    private void AddConsumer(BatchHandler handler, IRecordSubscription? subscription)
     {
-        if (!_prefixes.Add(prefix))
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        _consumers.Add(handler, subscription);
+        if (Interlocked.Exchange(ref _started, 1) != 0)
         {
-            return false;
+            return;
         }
 
-        SendSubscription(subscribe: true, prefix);
-        _prefixSet.Add(System.Text.Encoding.UTF8.GetBytes(prefix));
-        return true;
+        if (_snapshots is not null)
+        {
+            Post(() => _snapshots.Request([.. _prefixes.All]));
+        }
+
+        _thread = new Thread(_poller.Run) { IsBackground = true, Name = "telemetry-sub" };
+        _thread.Start();
+    }
+
+    private void ClosePgmInputs()
+    {
+        foreach (var input in _pgmInputs)
+        {
+            input.Dispose();
+        }
     }
 
     private void Post(Action command)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         _commands.Enqueue(command);
+    }
+
+    private void Raise<TArgs>(EventHandler<TArgs>? handler, TArgs args)
+    {
+        try
+        {
+            handler?.Invoke(this, args);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Volatile.Write(ref _counters.HandlerErrors, _counters.HandlerErrors + 1);
+            Log.HandlerFailed(_logger, ex);
+        }
     }
 }

@@ -13,10 +13,8 @@ internal delegate void PgmMessageHandler(Tsi source, ReadOnlySpan<byte> data, Re
 /// or an SPMR first when it has none yet) and hands reassembled messages to the handler on its
 /// own thread.
 /// </summary>
-internal sealed partial class PgmReceiver : IDisposable
+internal sealed class PgmReceiver : IDisposable
 {
-    private static readonly long PeerExpiryTicks = Stopwatch.Frequency * 120;
-    private static readonly long FinGraceTicks = Stopwatch.Frequency * 2;
     private static readonly long MaxPollTicks = Stopwatch.Frequency / 100;
 
     private readonly PgmEndpoint _endpoint;
@@ -25,19 +23,11 @@ internal sealed partial class PgmReceiver : IDisposable
     private readonly Socket _socket;
     private readonly Dictionary<Tsi, PgmPeer> _peers = [];
     private readonly byte[] _buffer = new byte[65536];
-    private readonly byte[] _control = new byte[1024];
-    private readonly uint _group;
+    private readonly PgmReceiverCounters _counters = new();
+    private readonly PgmRepairTimers _timers;
     private readonly Thread _thread;
     private readonly long _maxMessageBytes;
     private volatile bool _stopping;
-    private long _dataPackets;
-    private long _naksSent;
-    private long _malformed;
-    private long _messages;
-    private long _messagesTotal;
-    private long _statRepaired;
-    private long _statLost;
-    private int _sources;
 
     public PgmReceiver(PgmEndpoint endpoint, PgmOptions options, long maxMessageBytes, PgmMessageHandler handler)
     {
@@ -45,24 +35,13 @@ internal sealed partial class PgmReceiver : IDisposable
         _options = options;
         _handler = handler;
         _maxMessageBytes = maxMessageBytes;
-        _group = endpoint.Group.ToUInt32();
         _socket = PgmSocket.Open(endpoint, options, receiveBuffer: true);
+        _timers = new PgmRepairTimers(endpoint, _socket, _peers, _counters);
         _thread = new Thread(Run) { IsBackground = true, Name = "telemetry-pgm-recv" };
         _thread.Start();
     }
 
-    public PgmReceiverStats GetStats()
-    {
-        // Per-peer counters are summed on the receive thread into these totals; reading them is racy but monotonic enough for stats.
-        return new PgmReceiverStats(
-            Volatile.Read(ref _sources),
-            Volatile.Read(ref _dataPackets),
-            Volatile.Read(ref _statRepaired),
-            Volatile.Read(ref _naksSent),
-            Volatile.Read(ref _statLost),
-            Volatile.Read(ref _messages),
-            Volatile.Read(ref _malformed));
-    }
+    public PgmReceiverStats GetStats() => _counters.Snapshot();
 
     public void Dispose()
     {
@@ -100,7 +79,7 @@ internal sealed partial class PgmReceiver : IDisposable
                 long now = Stopwatch.GetTimestamp();
                 if (now >= nextTimers)
                 {
-                    RunTimers(now);
+                    _timers.Run(now);
                     nextTimers = now + (Stopwatch.Frequency / 200);
                 }
             }
@@ -119,7 +98,7 @@ internal sealed partial class PgmReceiver : IDisposable
     {
         if (!PgmPacket.TryParse(datagram, out var packet))
         {
-            _malformed++;
+            _counters.Malformed();
             return;
         }
 
@@ -144,13 +123,13 @@ internal sealed partial class PgmReceiver : IDisposable
                 if (packet.Fragment)
                 {
                     // libzmq never fragments APDUs; a peer that does is not one we can frame.
-                    _malformed++;
+                    _counters.Malformed();
                     return;
                 }
 
                 if (peer.OnData(packet.Sequence, packet.Trail, packet.Payload, packet.Type == PgmType.Rdata, now))
                 {
-                    _dataPackets++;
+                    _counters.DataPacket();
                 }
 
                 break;
@@ -169,8 +148,6 @@ internal sealed partial class PgmReceiver : IDisposable
                 OnNcf(peer, ref packet, now);
                 break;
         }
-
-        Volatile.Write(ref _messages, _messagesTotal);
     }
 
     private PgmPeer? FindOrAdd(Tsi tsi, long now, bool isData)
@@ -184,7 +161,7 @@ internal sealed partial class PgmReceiver : IDisposable
         PgmPeer? created = null;
         var reader = new ApduReader(_maxMessageBytes, (data, frames) =>
         {
-            _messagesTotal++;
+            _counters.Message();
             _handler(created!.Tsi, data, frames);
         });
         created = new PgmPeer(tsi, reader, now);
@@ -192,7 +169,6 @@ internal sealed partial class PgmReceiver : IDisposable
         // Data before any SPM: ask for one soon, or we could not NAK.
         created.SpmrDue = isData ? NakTimers.RandomBackOff(now) : 0;
         _peers[tsi] = created;
-        Volatile.Write(ref _sources, _peers.Count);
         return created;
     }
 

@@ -1,57 +1,40 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-
 namespace Telemetry.Transport.Pgm;
 
 /// <summary>
-/// A PGM source over UDP (libzmq's epgm). One thread calls <see cref="Send"/> with whole TSDUs;
-/// a control thread multicasts SPMs on their schedule, answers NAKs with an NCF at once and the
-/// RDATA from the transmit window after, and answers SPMRs. Both share the socket and the rate.
+/// A PGM source over UDP (libzmq's epgm). One thread calls <see cref="Send"/> with whole TSDUs,
+/// which go out as ODATA and into the <see cref="TransmitWindow"/>; the <see cref="PgmSenderControl"/>
+/// thread multicasts SPMs, answers NAKs with an NCF at once and the RDATA from the window after,
+/// and answers SPMRs. Both send through one <see cref="PgmSourceLink"/> (socket and rate).
 /// </summary>
-internal sealed partial class PgmSender : IDisposable
+internal sealed class PgmSender : IDisposable
 {
     private readonly PgmEndpoint _endpoint;
-    private readonly Socket _socket;
-    private readonly IPEndPoint _groupEndPoint;
+    private readonly PgmSourceLink _link;
     private readonly TransmitWindow _window;
-    private readonly RateLimiter _rate;
+    private readonly PgmSenderControl _control;
     private readonly byte[] _packet;
-    private readonly uint _nla;
-    private readonly uint _group;
-    private readonly TimeSpan _linger;
-    private readonly Thread _control;
-    private bool _stopping;
-    private bool _stopped;
+    private bool _disposed;
     private long _dataPackets;
     private long _dataBytes;
-    private long _lastDataTicks;
-    private int _dataSinceSpm;
 
     /// <summary>Opens the socket, announces the session with three SPMs (as OpenPGM does) and starts the control thread.</summary>
     public PgmSender(PgmEndpoint endpoint, PgmOptions options, TimeSpan linger)
     {
         _endpoint = endpoint;
-        _linger = linger;
         Tsi = Tsi.NewRandom();
         MaxTsdu = PgmWire.MaxTsdu(options.MaxTpdu);
         _packet = new byte[options.MaxTpdu];
-        _rate = new RateLimiter(options.RateBytesPerSecond);
-        _nla = endpoint.Interface.ToUInt32();
-        _group = endpoint.Group.ToUInt32();
-        _groupEndPoint = new IPEndPoint(endpoint.Group, endpoint.Port);
 
         // Start at a random sequence number so that a restarted source is not mistaken for old data.
         uint first = (uint)Random.Shared.NextInt64(0, uint.MaxValue);
         _window = new TransmitWindow(options.WindowPackets, options.MaxTpdu, first);
-        _socket = PgmSocket.Open(endpoint, options, receiveBuffer: false);
-        _schedule = new SpmSchedule(Stopwatch.GetTimestamp());
+        _link = new PgmSourceLink(endpoint, options);
+        _control = new PgmSenderControl(Tsi, endpoint, _window, _link, linger);
         for (int i = 0; i < 3; i++)
         {
-            SendSpm(fin: false);
+            _control.SendSpm(fin: false);
         }
 
-        _control = new Thread(RunControl) { IsBackground = true, Name = "telemetry-pgm-send" };
         _control.Start();
     }
 
@@ -64,10 +47,10 @@ internal sealed partial class PgmSender : IDisposable
     public PgmSenderStats GetStats() => new(
         Volatile.Read(ref _dataPackets),
         Volatile.Read(ref _dataBytes),
-        Volatile.Read(ref _repairPackets),
-        Volatile.Read(ref _naksReceived),
-        Volatile.Read(ref _naksTooOld),
-        Volatile.Read(ref _spms),
+        _control.RepairPackets,
+        _control.NaksReceived,
+        _control.NaksTooOld,
+        _control.Spms,
         _window.Trail,
         _window.Lead);
 
@@ -82,48 +65,35 @@ internal sealed partial class PgmSender : IDisposable
         var (sequence, trail) = _window.NextSequence();
         tsdu.CopyTo(_packet.AsSpan(PgmPacketWriter.DataPayloadOffset));
         int length = PgmPacketWriter.WriteData(_packet, PgmType.Odata, Tsi, (ushort)_endpoint.Port, sequence, trail, tsdu.Length);
-        if (!_rate.Take(length + PgmWire.IpUdpOverhead, ref _stopped))
+        if (!_link.Take(length))
         {
             return;
         }
 
         // Into the window before the wire: a NAK can only follow the packet's successors, but never miss it.
         _window.Append(sequence, _packet.AsSpan(0, length));
-        SendTo(_packet.AsSpan(0, length));
-        _dataPackets++;
-        _dataBytes += tsdu.Length;
-        Volatile.Write(ref _lastDataTicks, Stopwatch.GetTimestamp());
-        Volatile.Write(ref _dataSinceSpm, 1);
+        _link.SendTo(_packet.AsSpan(0, length));
+        Volatile.Write(ref _dataPackets, _dataPackets + 1);
+        Volatile.Write(ref _dataBytes, _dataBytes + tsdu.Length);
+        _control.DataSent();
     }
 
     /// <summary>Keeps answering NAKs until receivers are quiet (at most the linger time), then says goodbye with OPT_FIN SPMs.</summary>
     public void Dispose()
     {
-        if (Volatile.Read(ref _stopping))
+        if (_disposed)
         {
             return;
         }
 
-        Volatile.Write(ref _stopping, true);
-        _control.Join();
-        Volatile.Write(ref _stopped, true);
+        _disposed = true;
+        _control.Stop();
+        _link.StopWaiting();
         for (int i = 0; i < 3; i++)
         {
-            SendSpm(fin: true);
+            _control.SendSpm(fin: true);
         }
 
-        _socket.Dispose();
-    }
-
-    private void SendTo(ReadOnlySpan<byte> packet)
-    {
-        try
-        {
-            _socket.SendTo(packet, SocketFlags.None, _groupEndPoint);
-        }
-        catch (SocketException)
-        {
-            // Multicast is best effort: a full socket buffer or a route flap is a loss that NAKs repair.
-        }
+        _link.Dispose();
     }
 }

@@ -129,14 +129,42 @@ public class DeliveryPolicyTests
     }
 
     [Fact]
-    public async Task A_second_consumer_is_refused()
+    public async Task Several_consumers_each_get_every_record_in_order()
     {
-        var (publisher, subscriber, _) = await Start(new SubscriberOptions());
+        // A second consumer was refused before consumers had buffers of their own (issue 12, item 5):
+        // now a second ReadAllAsync and a zero-copy handler read the same subscriber side by side.
+        var (publisher, subscriber, first) = await Start(new SubscriberOptions());
         await using (publisher)
         await using (subscriber)
         {
-            Assert.Throws<InvalidOperationException>(() => subscriber.ReadAllAsync<Tick>());
-            Assert.Throws<InvalidOperationException>(() => subscriber.Start((in RecordBatch _) => { }));
+            var second = subscriber.ReadAllAsync<Tick>().GetAsyncEnumerator();
+            var seen = new System.Collections.Concurrent.ConcurrentQueue<ulong>();
+            subscriber.Start((in RecordBatch batch) =>
+            {
+                ulong sequence = batch.Header.FirstSequence;
+                foreach (var _ in batch.Records<Tick>())
+                {
+                    seen.Enqueue(sequence++);
+                }
+            });
+            var topic = publisher.Topic("md.S");
+            for (int i = 1; i <= 1000; i++)
+            {
+                publisher.Publish(topic, TestBatches.Tick(i));
+            }
+
+            foreach (var reader in new[] { first, second })
+            {
+                for (ulong expected = 1; expected <= 1000; expected++)
+                {
+                    Assert.True(await reader.MoveNextAsync());
+                    Assert.Equal(expected, reader.Current.Sequence);
+                }
+            }
+
+            await Eventually.Until(() => seen.Count == 1000);
+            Assert.Equal(Enumerable.Range(1, 1000).Select(i => (ulong)i), seen);
+            Assert.Equal(1000, subscriber.GetStats().Records);
         }
     }
 }

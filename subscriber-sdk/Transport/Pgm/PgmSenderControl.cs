@@ -4,14 +4,27 @@ using System.Net.Sockets;
 
 namespace Telemetry.Transport.Pgm;
 
-/// <content>The control thread: SPMs, NAK -> NCF + RDATA, SPMR -> SPM.</content>
-internal sealed partial class PgmSender
+/// <summary>
+/// A PGM source's control thread: SPMs on their schedule (heartbeats after data, ambient ones when
+/// idle), NAK -> NCF at once and RDATA from the transmit window after, SPMR -> SPM. On close it
+/// lingers while receivers still ask for repairs. It owns the repair queue and its counters; the
+/// data thread tells it of each ODATA through <see cref="DataSent"/>.
+/// </summary>
+internal sealed class PgmSenderControl
 {
     // The control thread wakes at least this often, so data sent after a quiet spell gets its SPM promptly.
     private static readonly long MaxPollTicks = Stopwatch.Frequency / 20;
     private static readonly long QuietTicks = Stopwatch.Frequency / 2;
 
-    private readonly SpmSchedule _schedule;
+    private readonly Tsi _tsi;
+    private readonly ushort _port;
+    private readonly uint _nla;
+    private readonly uint _group;
+    private readonly TransmitWindow _window;
+    private readonly PgmSourceLink _link;
+    private readonly TimeSpan _linger;
+    private readonly Thread _thread;
+    private readonly SpmSchedule _schedule = new(Stopwatch.GetTimestamp());
     private readonly Queue<uint> _repairs = new();
     private readonly HashSet<uint> _queuedRepairs = [];
     private readonly byte[] _receiveBuffer = new byte[65536];
@@ -25,8 +38,58 @@ internal sealed partial class PgmSender
     private long _spms;
     private long _lastNakTicks;
     private long _lastSpmrAnswerTicks;
+    private long _lastDataTicks;
+    private int _dataSinceSpm;
+    private bool _stopping;
 
-    private void RunControl()
+    public PgmSenderControl(Tsi tsi, PgmEndpoint endpoint, TransmitWindow window, PgmSourceLink link, TimeSpan linger)
+    {
+        _tsi = tsi;
+        _port = (ushort)endpoint.Port;
+        _nla = endpoint.Interface.ToUInt32();
+        _group = endpoint.Group.ToUInt32();
+        _window = window;
+        _link = link;
+        _linger = linger;
+        _thread = new Thread(Run) { IsBackground = true, Name = "telemetry-pgm-send" };
+    }
+
+    public long RepairPackets => Volatile.Read(ref _repairPackets);
+
+    public long NaksReceived => Volatile.Read(ref _naksReceived);
+
+    public long NaksTooOld => Volatile.Read(ref _naksTooOld);
+
+    public long Spms => Volatile.Read(ref _spms);
+
+    public void Start() => _thread.Start();
+
+    /// <summary>The data thread sent an ODATA: heartbeat SPMs follow it, and closing lingers for its repairs.</summary>
+    public void DataSent()
+    {
+        Volatile.Write(ref _lastDataTicks, Stopwatch.GetTimestamp());
+        Volatile.Write(ref _dataSinceSpm, 1);
+    }
+
+    /// <summary>Lingers (at most the linger time) while receivers are still asking, then ends the thread.</summary>
+    public void Stop()
+    {
+        Volatile.Write(ref _stopping, true);
+        _thread.Join();
+    }
+
+    /// <summary>Multicasts one SPM (with OPT_FIN when <paramref name="fin"/>).</summary>
+    public void SendSpm(bool fin)
+    {
+        // Built on whichever thread sends it (the source's constructor, this thread, the source's
+        // Dispose after Stop), never two at once.
+        int length = PgmPacketWriter.WriteSpm(_controlPacket, _tsi, _port, _spmSequence++, _window.Trail, _window.Lead, _nla, fin);
+        _link.Charge(length);
+        _link.SendTo(_controlPacket.AsSpan(0, length));
+        Interlocked.Increment(ref _spms);
+    }
+
+    private void Run()
     {
         long lingerUntil = 0;
         while (true)
@@ -57,7 +120,7 @@ internal sealed partial class PgmSender
             long waitTicks = _repairs.Count > 0 ? 0 : Math.Min(due - now, MaxPollTicks);
             try
             {
-                if (_socket.Poll((int)(waitTicks * 1_000_000 / Stopwatch.Frequency), SelectMode.SelectRead))
+                if (_link.Poll((int)(waitTicks * 1_000_000 / Stopwatch.Frequency)))
                 {
                     ReceiveControl();
                 }
@@ -78,10 +141,10 @@ internal sealed partial class PgmSender
     private void ReceiveControl()
     {
         EndPoint from = new IPEndPoint(IPAddress.Any, 0);
-        while (_socket.Available > 0)
+        while (_link.Available > 0)
         {
-            int length = _socket.ReceiveFrom(_receiveBuffer, ref from);
-            if (!PgmPacket.TryParse(_receiveBuffer.AsSpan(0, length), out var packet) || packet.Gsi != Tsi.Gsi || packet.DestinationPort != Tsi.SourcePort)
+            int length = _link.ReceiveFrom(_receiveBuffer, ref from);
+            if (!PgmPacket.TryParse(_receiveBuffer.AsSpan(0, length), out var packet) || packet.Gsi != _tsi.Gsi || packet.DestinationPort != _tsi.SourcePort)
             {
                 continue;
             }
@@ -115,9 +178,9 @@ internal sealed partial class PgmSender
 
         // The NCF goes out at once and to the group: it tells every receiver that the repair is
         // coming, so the others hold back their own NAKs for the same data.
-        int ncf = PgmPacketWriter.WriteNak(_controlPacket, PgmType.Ncf, Tsi, (ushort)_endpoint.Port, _nla, _group, _nakScratch[0], _nakScratch.AsSpan(1, count - 1));
-        _rate.Charge(ncf + PgmWire.IpUdpOverhead);
-        SendTo(_controlPacket.AsSpan(0, ncf));
+        int ncf = PgmPacketWriter.WriteNak(_controlPacket, PgmType.Ncf, _tsi, _port, _nla, _group, _nakScratch[0], _nakScratch.AsSpan(1, count - 1));
+        _link.Charge(ncf);
+        _link.SendTo(_controlPacket.AsSpan(0, ncf));
 
         uint trail = _window.Trail;
         uint lead = _window.Lead;
@@ -149,22 +212,13 @@ internal sealed partial class PgmSender
                 continue;
             }
 
-            if (!_rate.Take(length + PgmWire.IpUdpOverhead, ref _stopped))
+            if (!_link.Take(length))
             {
                 return;
             }
 
-            SendTo(_repairPacket.AsSpan(0, length));
+            _link.SendTo(_repairPacket.AsSpan(0, length));
             Interlocked.Increment(ref _repairPackets);
         }
-    }
-
-    private void SendSpm(bool fin)
-    {
-        // SPMs are built on whichever thread sends them (constructor, control thread, Dispose), never two at once.
-        int length = PgmPacketWriter.WriteSpm(_controlPacket, Tsi, (ushort)_endpoint.Port, _spmSequence++, _window.Trail, _window.Lead, _nla, fin);
-        _rate.Charge(length + PgmWire.IpUdpOverhead);
-        SendTo(_controlPacket.AsSpan(0, length));
-        Interlocked.Increment(ref _spms);
     }
 }

@@ -1,68 +1,85 @@
 using MessagePack;
+using Microsoft.Extensions.Logging;
 using NetMQ;
 using Telemetry.Internal;
-using Telemetry.Subscribing;
 using Telemetry.Wire;
 
-namespace Telemetry;
+namespace Telemetry.Subscribing;
 
-/// <content>The receive thread: frames, envelope, sequence tracking, hand-off.</content>
-public sealed partial class TelemetrySubscriber
+/// <summary>
+/// A subscriber's receive path, on its receive thread: frames (<see cref="MessageFrames"/>), the
+/// inbound validator, sequence tracking per (publisher, session, topic) with gap, restart and
+/// duplicate verdicts, and the hand-off of each new run of records to the consumers. Snapshot
+/// answers come through <see cref="Process"/> like live batches, so whichever arrives first wins.
+/// </summary>
+internal sealed class ReceiveLoop
 {
     // Messages read per poller wake-up before commands (subscribe, stop) get a turn.
     private const int MaxMessagesPerWake = 4096;
-    private Msg _topicMsg;
-    private Msg _bodyMsg;
-    private long _messages;
-    private long _bytes;
-    private long _records;
-    private long _gaps;
-    private long _missing;
-    private long _restarts;
-    private long _duplicates;
-    private long _receiveFailures;
-    private long _kindMismatch;
-    private long _untracked;
-    private long _handlerErrors;
 
-    private void OnReceiveReady(object? sender, NetMQSocketEventArgs e)
+    private readonly NetMQSocket _socket;
+    private readonly StreamTracker _tracker;
+    private readonly RejectedInput _rejected;
+    private readonly SubscriberCounters _counters;
+    private readonly BatchConsumers _consumers;
+    private readonly ILogger _logger;
+    private readonly Action<GapEventArgs> _gap;
+    private readonly Action<PublisherRestartedEventArgs> _restart;
+    private Msg _topic;
+    private Msg _body;
+    private volatile bool _stopping;
+
+    public ReceiveLoop(NetMQSocket socket, StreamTracker tracker, RejectedInput rejected, SubscriberCounters counters, BatchConsumers consumers, ILogger logger, Action<GapEventArgs> gap, Action<PublisherRestartedEventArgs> restart)
     {
-        if (!_topicMsg.IsInitialised)
-        {
-            _topicMsg.InitEmpty();
-            _bodyMsg.InitEmpty();
-        }
+        _socket = socket;
+        _tracker = tracker;
+        _rejected = rejected;
+        _counters = counters;
+        _consumers = consumers;
+        _logger = logger;
+        _gap = gap;
+        _restart = restart;
+        _topic.InitEmpty();
+        _body.InitEmpty();
+    }
 
+    /// <summary>No more messages are read after the current one: the subscriber is closing.</summary>
+    public void Stop() => _stopping = true;
+
+    /// <summary>Reads what the socket has, a bounded number of messages per call.</summary>
+    public void OnReceiveReady()
+    {
         try
         {
-            for (int i = 0; i < MaxMessagesPerWake && _disposed == 0; i++)
+            for (int i = 0; i < MaxMessagesPerWake && !_stopping; i++)
             {
-                if (!MessageFrames.TryReceive(_socket, ref _topicMsg, ref _bodyMsg, out var error))
+                if (!MessageFrames.TryReceive(_socket, ref _topic, ref _body, out var error))
                 {
                     break;
                 }
 
-                _messages++;
+                _counters.Messages++;
                 if (error != DecodeError.None)
                 {
                     _rejected.Add(error);
                     continue;
                 }
 
-                _bytes += _bodyMsg.Size;
-                ProcessBatch(_topicMsg.Slice(), _bodyMsg.SliceAsMemory());
+                _counters.Bytes += _body.Size;
+                Process(_topic.Slice(), _body.SliceAsMemory());
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Nothing a peer sends may stop delivery: count it, log it, carry on with the next message.
-            _receiveFailures++;
+            _counters.ReceiveFailures++;
             Log.ReceiveFailed(_logger, ex);
         }
     }
 
+    /// <summary>Validates one message, applies it to its stream and delivers what is new.</summary>
     [System.Runtime.CompilerServices.SkipLocalsInit]
-    private void ProcessBatch(ReadOnlySpan<byte> topicUtf8, ReadOnlyMemory<byte> body)
+    public void Process(ReadOnlySpan<byte> topicUtf8, ReadOnlyMemory<byte> body)
     {
         // A constant size, never the wire's: the validator refuses topics longer than this.
         Span<char> topicChars = stackalloc char[InboundValidator.MaxTopicChars];
@@ -82,7 +99,7 @@ public sealed partial class TelemetrySubscriber
         string topicName, publisher, kind;
         if (stream is null)
         {
-            if (_untracked++ == 0)
+            if (_counters.Untracked++ == 0)
             {
                 Log.StreamLimitReached(_logger, _tracker.MaxStreams);
             }
@@ -114,7 +131,7 @@ public sealed partial class TelemetrySubscriber
         }
 
         var header = new BatchHeader(topicName, publisher, envelope.Session, envelope.FirstSequence + (ulong)skip, envelope.SentUnixNs, kind, envelope.Count - skip);
-        Deliver(header, records);
+        _consumers.Deliver(new RecordBatch(header, records));
     }
 
     /// <summary>Applies the batch to its stream; false when nothing of it is new.</summary>
@@ -123,21 +140,21 @@ public sealed partial class TelemetrySubscriber
         switch (StreamTracker.Apply(stream, envelope.Session, envelope.FirstSequence, envelope.Count, out skip, out ulong previous))
         {
             case SequenceVerdict.Gap:
-                _gaps++;
-                _missing += (long)(envelope.FirstSequence - previous);
+                _counters.Gaps++;
+                _counters.Missing += (long)(envelope.FirstSequence - previous);
                 Log.GapDetected(_logger, stream.Topic, stream.Publisher, previous, envelope.FirstSequence - 1);
-                Raise(GapDetected, new GapEventArgs(stream.Topic, stream.Publisher, envelope.Session, previous, envelope.FirstSequence - 1));
+                _gap(new GapEventArgs(stream.Topic, stream.Publisher, envelope.Session, previous, envelope.FirstSequence - 1));
                 return true;
             case SequenceVerdict.Restart:
-                _restarts++;
+                _counters.Restarts++;
                 Log.PublisherRestarted(_logger, stream.Publisher, stream.Topic, previous, envelope.Session);
-                Raise(PublisherRestarted, new PublisherRestartedEventArgs(stream.Topic, stream.Publisher, previous, envelope.Session, envelope.FirstSequence));
+                _restart(new PublisherRestartedEventArgs(stream.Topic, stream.Publisher, previous, envelope.Session, envelope.FirstSequence));
                 return true;
             case SequenceVerdict.Duplicate:
-                _duplicates += envelope.Count;
+                _counters.Duplicates += envelope.Count;
                 return false;
             case SequenceVerdict.Overlap:
-                _duplicates += skip;
+                _counters.Duplicates += skip;
                 return true;
             default:
                 return true;
@@ -151,7 +168,7 @@ public sealed partial class TelemetrySubscriber
             var reader = new MessagePackReader(records);
             for (int i = 0; i < skip; i++)
             {
-                Wire.BoundedSkip.Skip(ref reader);
+                BoundedSkip.Skip(ref reader);
             }
 
             records = records[(int)reader.Consumed..];
@@ -161,37 +178,6 @@ public sealed partial class TelemetrySubscriber
         {
             _rejected.Add(DecodeError.BadRecord);
             return false;
-        }
-    }
-
-    private void Deliver(in BatchHeader header, ReadOnlyMemory<byte> records)
-    {
-        try
-        {
-            _handler!(new RecordBatch(header, records));
-            _records += header.Count;
-        }
-        catch (RecordDecodeException)
-        {
-            _rejected.Add(DecodeError.BadRecord);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            _handlerErrors++;
-            Log.HandlerFailed(_logger, ex);
-        }
-    }
-
-    private void Raise<TArgs>(EventHandler<TArgs>? handler, TArgs args)
-    {
-        try
-        {
-            handler?.Invoke(this, args);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            _handlerErrors++;
-            Log.HandlerFailed(_logger, ex);
         }
     }
 }

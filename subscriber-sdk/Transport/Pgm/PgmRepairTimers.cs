@@ -1,23 +1,34 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace Telemetry.Transport.Pgm;
 
-/// <content>Repair timers (NAK, retry, give up), SPMR and source expiry, run every few milliseconds.</content>
-internal sealed partial class PgmReceiver
+/// <summary>
+/// A PGM receiver's timers, run on its receive thread every few milliseconds: NAKs after their
+/// back-off, retries and giving up (the loss is then reported), SPMRs for sources heard before
+/// their first SPM, and the expiry of silent or closed sources. Owns the scratch lists and the
+/// totals of sources that are gone.
+/// </summary>
+internal sealed class PgmRepairTimers(PgmEndpoint endpoint, Socket socket, Dictionary<Tsi, PgmPeer> peers, PgmReceiverCounters counters)
 {
+    private static readonly long PeerExpiryTicks = Stopwatch.Frequency * 120;
+    private static readonly long FinGraceTicks = Stopwatch.Frequency * 2;
+
+    private readonly uint _group = endpoint.Group.ToUInt32();
+    private readonly byte[] _control = new byte[1024];
     private readonly List<uint> _due = [];
     private readonly List<uint> _abandoned = [];
     private readonly List<Tsi> _expired = [];
     private long _repairedOfGone;
     private long _lostOfGone;
 
-    private void RunTimers(long now)
+    public void Run(long now)
     {
         long repaired = _repairedOfGone;
         long lost = _lostOfGone;
-        foreach (var peer in _peers.Values)
+        foreach (var peer in peers.Values)
         {
             if (now - peer.LastHeard > PeerExpiryTicks || (peer.ClosingSince != 0 && now - peer.ClosingSince > FinGraceTicks))
             {
@@ -42,20 +53,17 @@ internal sealed partial class PgmReceiver
 
         foreach (var tsi in _expired)
         {
-            var peer = _peers[tsi];
+            var peer = peers[tsi];
             _repairedOfGone += peer.Repaired;
             _lostOfGone += peer.Lost;
             repaired += peer.Repaired;
             lost += peer.Lost;
             peer.Release();
-            _peers.Remove(tsi);
+            peers.Remove(tsi);
         }
 
         _expired.Clear();
-        Volatile.Write(ref _sources, _peers.Count);
-        Volatile.Write(ref _statRepaired, repaired);
-        Volatile.Write(ref _statLost, lost);
-        Volatile.Write(ref _messages, _messagesTotal);
+        counters.Sources(peers.Count, repaired, lost);
     }
 
     private void RunNaks(PgmPeer peer, long now)
@@ -115,15 +123,15 @@ internal sealed partial class PgmReceiver
 
     private void SendNak(PgmPeer peer, ReadOnlySpan<uint> sequences)
     {
-        int length = PgmPacketWriter.WriteNak(_control, PgmType.Nak, peer.Tsi, (ushort)_endpoint.Port, peer.Nla, _group, sequences[0], sequences[1..]);
-        _socket.SendTo(_control.AsSpan(0, length), System.Net.Sockets.SocketFlags.None, new IPEndPoint(PgmAddress.FromUInt32(peer.Nla), _endpoint.Port));
-        _naksSent += sequences.Length;
+        int length = PgmPacketWriter.WriteNak(_control, PgmType.Nak, peer.Tsi, (ushort)endpoint.Port, peer.Nla, _group, sequences[0], sequences[1..]);
+        socket.SendTo(_control.AsSpan(0, length), SocketFlags.None, new IPEndPoint(PgmAddress.FromUInt32(peer.Nla), endpoint.Port));
+        counters.NaksSent(sequences.Length);
     }
 
     private void SendSpmr(PgmPeer peer)
     {
         // To the group, as OpenPGM does: the source listens there, and other receivers see it was asked.
-        int length = PgmPacketWriter.WriteSpmr(_control, peer.Tsi, (ushort)_endpoint.Port);
-        _socket.SendTo(_control.AsSpan(0, length), System.Net.Sockets.SocketFlags.None, new IPEndPoint(_endpoint.Group, _endpoint.Port));
+        int length = PgmPacketWriter.WriteSpmr(_control, peer.Tsi, (ushort)endpoint.Port);
+        socket.SendTo(_control.AsSpan(0, length), SocketFlags.None, new IPEndPoint(endpoint.Group, endpoint.Port));
     }
 }
