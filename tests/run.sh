@@ -28,9 +28,15 @@ fi
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
+# Build everything once, then run the test projects one after another (never side by side: they
+# compete for two cores, and the network-namespace tests must not meet another project's):
+# unit tests (seconds, nothing installed), processes and networks, then browser and interop.
+dotnet build Telemetry.sln -c Release
+status=0
 set +e
-dotnet test Telemetry.sln -c Release --logger "console;verbosity=normal" --logger trx --results-directory "$results"
-status=$?
+for project in Telemetry.UnitTests Telemetry.IntegrationTests Telemetry.InteropTests; do
+  dotnet test "tests/$project" -c Release --no-build --logger "console;verbosity=normal" --logger "trx;LogFileName=$project.trx" --results-directory "$results" || status=1
+done
 set -e
 
 # Every test result from the TRX reports, one line each: outcome, name and (for a skip) the reason.

@@ -1,6 +1,6 @@
 """Deterministic records published by publish_batches.py, so a receiver can recompute every value.
 
-tests/Telemetry.Tests/Interop/SampleRecords.cs holds the same formulas; change both together.
+tests/Telemetry.Testing/Interop/SampleRecords.cs holds the same formulas; change both together.
 """
 
 BASE_NS = 1_767_225_600_000_000_000  # 2026-01-01T00:00:00Z

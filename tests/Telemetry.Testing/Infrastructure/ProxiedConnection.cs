@@ -131,6 +131,36 @@ internal sealed class ProxiedConnection(TcpProxy proxy, Socket client, IPEndPoin
         return endOfStream && delivered;
     }
 
+    /// <summary>Waits on the proxy's clock until <paramref name="due"/> (a timestamp of that clock).</summary>
+    private async Task WaitUntilAsync(long due, CancellationToken cancel)
+    {
+        var time = proxy.Time;
+        long slack = time.TimestampFrequency / 10_000; // 100 µs
+        while (true)
+        {
+            long now = time.GetTimestamp();
+            var wait = time.GetElapsedTime(now, due);
+            if (wait <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            var delay = Task.Delay(wait < OneMillisecond ? OneMillisecond : wait, time, timer.Token);
+
+            // A timer's due time counts from when it is made. If the clock moved between reading it
+            // and making the timer (a fake clock advanced by the test on another thread), this one
+            // would fire late or, on a fake clock, never: make it again from the new time.
+            if (time.GetTimestamp() - now > slack)
+            {
+                await timer.CancelAsync();
+                continue;
+            }
+
+            await delay;
+        }
+    }
+
     private async Task<bool> DeliverAsync(ChannelReader<Chunk> queue, Socket to, bool toTarget, CancellationToken cancel)
     {
         try
@@ -141,11 +171,7 @@ internal sealed class ProxiedConnection(TcpProxy proxy, Socket client, IPEndPoin
                 {
                     // A timer may fire up to a millisecond early (whole milliseconds, a coarse clock):
                     // wait again until the chunk is really due, at least a millisecond each time.
-                    TimeSpan wait;
-                    while ((wait = proxy.Time.GetElapsedTime(proxy.Time.GetTimestamp(), chunk.Due)) > TimeSpan.Zero)
-                    {
-                        await Task.Delay(wait < OneMillisecond ? OneMillisecond : wait, proxy.Time, cancel);
-                    }
+                    await WaitUntilAsync(chunk.Due, cancel);
 
                     for (int sent = 0; sent < chunk.Length;)
                     {
