@@ -54,7 +54,10 @@ public class SinkNoLossTests
             }
 
             Assert.Equal(0, await publisher.WaitForExitAsync(TimeSpan.FromSeconds(120)));
-            await Eventually.Until(() => SinkFiles.CompleteLines(dir) >= records, 60_000, "every record should reach the files\n" + sink.Describe());
+            await Eventually.UntilAsync(
+                () => Task.FromResult(SinkFiles.CompleteLines(dir) >= records),
+                60_000,
+                () => $"every record should reach the files: {SinkFiles.CompleteLines(dir)} of {records} lines\nsink {sink.Describe()}\npub {publisher.Describe()}");
             sink.Terminate();
             Assert.Equal(0, await sink.WaitForExitAsync(TimeSpan.FromSeconds(30)));
 

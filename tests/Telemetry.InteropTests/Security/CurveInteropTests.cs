@@ -14,7 +14,7 @@ public class CurveInteropTests
         await using var publisher = new TelemetryPublisher<Tick>(new PublisherOptions { Bind = ["tcp://127.0.0.1:*"], CurveSecretKey = server.SecretKey });
         var topic = publisher.Topic("md.SIM.AAA");
         await using var peer = PythonPeer.Start("curve_peer.py", "sub", "--connect", publisher.BoundEndpoints[0], "--server-key", server.PublicKey, "--prefix", "md.SIM.", "--records", "500");
-        await Eventually.Until(() => publisher.GetStats().Subscriptions == 1, 30_000, "the libzmq subscription should arrive over CURVE");
+        await Eventually.UntilAsync(() => Task.FromResult(publisher.GetStats().Subscriptions == 1), 30_000, () => $"the libzmq subscription should arrive over CURVE; {publisher.GetStats()}\n{peer.Describe()}");
         for (int s = 1; s <= 500; s++)
         {
             publisher.Publish(topic, SecurityRecords.Tick(s));
