@@ -12,6 +12,7 @@ internal static class PubCommand
 {
     private static readonly TimeSpan SubscriberPoll = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan DrainNotice = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan KernelDrainTimeout = TimeSpan.FromSeconds(30);
 
     public static Command Create()
     {
@@ -125,6 +126,13 @@ internal static class PubCommand
         }
 
         await drained.ConfigureAwait(false);
+
+        // Then until the kernel has delivered it too: exiting with bytes still in a socket's send
+        // queue lost the tail of a stream to a subscriber that was catching up.
+        if (!await Output.KernelSendQueue.WaitUntilEmptyAsync(KernelDrainTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            Stderr.Line($"telemetry pub: {Output.KernelSendQueue.Bytes()} bytes still in the kernel after {KernelDrainTimeout.TotalSeconds:F0} s; exiting");
+        }
     }
 
     private static async Task<bool> WaitForSubscriberAsync(TelemetryPublisher<RawRecord> publisher, TimeSpan timeout, CancellationToken cancellationToken)
