@@ -19,6 +19,8 @@ internal static class CommandLine
           --exchange CODE    topic exchange code: md.<CODE>.<SYMBOL> (default SIM)
           --metrics-port N   Prometheus /metrics port, 0 = off (default 9101)
           --queue-full MODE  block (default) or dropnewest when the send queue is full
+          --window-bytes N   bytes of sent batches kept for gap repair (default 268435456; 0 = none)
+          --window-age T     longest a sent batch is kept for gap repair (default 00:00:30)
           --pgm-rate KBPS    epgm send rate in kbit/s, headers and repairs included (default 100000)
           --pgm-recovery T   epgm repair history, e.g. 00:00:03 (default 3 s)
           --curve-key FILE.key         CURVE secret key: bound endpoints (data and snapshot) are encrypted
@@ -40,6 +42,8 @@ internal static class CommandLine
             ["--name"] = "Telemetry:Publisher:Name",
             ["--metrics-port"] = "Metrics:Port",
             ["--queue-full"] = "Telemetry:Publisher:QueueFullMode",
+            ["--window-bytes"] = "Telemetry:Publisher:RetransmitWindowBytes",
+            ["--window-age"] = "Telemetry:Publisher:RetransmitWindowAge",
             ["--pgm-rate"] = "Telemetry:Publisher:Pgm:RateKbps",
             ["--pgm-recovery"] = "Telemetry:Publisher:Pgm:RecoveryInterval",
             ["--curve-key"] = "Telemetry:Publisher:CurveSecretKeyFile",

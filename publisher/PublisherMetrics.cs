@@ -23,6 +23,8 @@ internal sealed class PublisherMetrics(TelemetryPublisher<Tick> publisher, IOpti
     private static readonly Counter Refused = Metrics.CreateCounter("telemetry_publisher_entitlement_refused_total", "Subscriptions and snapshot requests refused for want of a valid token granting them.");
 
     private static readonly Hosting.SnapshotMetrics SnapshotRequests = new("publisher");
+    private static readonly Hosting.RetransmitMetrics Retransmit = new("publisher");
+    private static readonly Counter Heartbeats = Metrics.CreateCounter("telemetry_publisher_stream_heartbeats_total", "Stream heartbeats sent (empty batches with the next sequence number of a quiet topic).");
 
     protected override void Update()
     {
@@ -38,5 +40,7 @@ internal sealed class PublisherMetrics(TelemetryPublisher<Tick> publisher, IOpti
         Subscriptions.Set(stats.Subscriptions);
         Refused.IncTo(stats.RefusedSubscriptions);
         SnapshotRequests.Update(stats.Snapshots);
+        Retransmit.Update(stats.Retransmit);
+        Heartbeats.IncTo(stats.Heartbeats);
     }
 }

@@ -20,6 +20,8 @@ const string usage = """
       --curve-server-key FILE.pub  CURVE public key of the upstream publisher or relay
       --entitlement-secret FILE    enforce entitlements downstream: honour only subscriptions with a token signed with this secret
       --token-file FILE            this relay's own entitlement token, presented upstream
+      --window-bytes N             bytes of forwarded batches kept for gap repair (default 268435456; 0 = none)
+      --window-age HH:MM:SS        longest a forwarded batch is kept for gap repair (default 00:00:30)
     Settings can also come from appsettings.json (section Relay) and environment variables (Relay__Upstream__0=...).
     """;
 
@@ -35,6 +37,8 @@ var flags = new CommandLineFlags(
         ["--token-file"] = "Relay:EntitlementTokenFile",
         ["--pgm-rate"] = "Relay:Pgm:RateKbps",
         ["--pgm-recovery"] = "Relay:Pgm:RecoveryInterval",
+        ["--window-bytes"] = "Relay:RetransmitWindowBytes",
+        ["--window-age"] = "Relay:RetransmitWindowAge",
     },
     new Dictionary<string, string>(StringComparer.Ordinal) { ["--upstream"] = "Relay:Upstream", ["--collect"] = "Relay:Collect", ["--bind"] = "Relay:Bind", ["--snapshot-bind"] = "Relay:SnapshotBind", ["--upstream-snapshot"] = "Relay:UpstreamSnapshot" })
     .Parse(args, out var error);

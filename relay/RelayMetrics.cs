@@ -24,6 +24,8 @@ internal sealed class RelayMetrics(RelayLifetime relay, IOptions<MetricsOptions>
     private static readonly Counter Malformed = Metrics.CreateCounter("telemetry_relay_malformed_total", "Messages from upstream refused by the inbound validator, by kind.", "kind");
 
     private static readonly Hosting.SnapshotMetrics SnapshotRequests = new("relay");
+    private static readonly Hosting.RetransmitMetrics Retransmit = new("relay");
+    private static readonly Counter Coalesced = Metrics.CreateCounter("telemetry_relay_repairs_coalesced_total", "Downstream repair requests joined to one already in flight upstream for the same range.");
 
     protected override void Update()
     {
@@ -41,6 +43,8 @@ internal sealed class RelayMetrics(RelayLifetime relay, IOptions<MetricsOptions>
         UpstreamDisconnects.IncTo(c.UpstreamDisconnects);
         DownstreamConnections.Set(c.DownstreamConnections);
         SnapshotRequests.Update(c.Snapshots);
+        Retransmit.Update(c.Retransmit);
+        Coalesced.IncTo(c.RepairsCoalesced);
         Snapshots.WithLabels("upstream").IncTo(c.Snapshots.Answered - c.SnapshotsFromCacheOnly);
         Snapshots.WithLabels("cache_only").IncTo(c.SnapshotsFromCacheOnly);
         CachedTopics.Set(c.CachedTopics);

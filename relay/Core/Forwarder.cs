@@ -36,6 +36,8 @@ internal sealed class Forwarder : ISubscriptionObserver, IDisposable
     private readonly UpstreamSnapshots _snapshots;
     private readonly HeldSubscriptions _held = new();
     private readonly List<PgmInput> _pgmInputs = [];
+    private readonly UpstreamRepairs _repairs;
+    private readonly NetMQTimer _repairTimer = new(TimeSpan.FromMilliseconds(1)) { Enable = false };
     private Thread? _thread;
     private Msg _topic;
     private Msg _body;
@@ -86,9 +88,24 @@ internal sealed class Forwarder : ISubscriptionObserver, IDisposable
         _upMonitor.AttachToPoller(_poller);
         _snapshots = new UpstreamSnapshots(options, Counters);
         _node = new DistributionNode(NodeOptionsOf(options), _snapshots, _poller, logger);
+        _repairs = new UpstreamRepairs(_up, _node.Repairs, Counters, options.EntitlementToken);
+        _node.Repairs.Forwarder = _repairs;
         _up.ReceiveReady += (_, _) => ForwardBatches();
-        _node.Socket.ReceiveReady += (_, _) => _node.ReceiveSubscriptions(this, MaxMessagesPerWake);
+        _node.Socket.ReceiveReady += (_, _) =>
+        {
+            _node.ReceiveSubscriptions(this, MaxMessagesPerWake);
+            ScheduleRepairs();
+        };
         _poller.Add(_node.Socket);
+
+        // While repairs are being answered, a round every millisecond between the data's own rounds.
+        _repairTimer.Elapsed += (_, _) =>
+        {
+            _repairs.Expire();
+            _node.Repairs.AnswerRound();
+            ScheduleRepairs();
+        };
+        _poller.Add(_repairTimer);
         _node.Snapshots?.Attach(_poller);
         if (_node.Snapshots is not null)
         {
@@ -114,6 +131,12 @@ internal sealed class Forwarder : ISubscriptionObserver, IDisposable
     }
 
     public LinkCounters Counters { get; }
+
+    /// <summary>The window's and the repairs' counters.</summary>
+    public RetransmitStats Retransmit => _node.RetransmitStats;
+
+    /// <summary>Downstream repair requests joined to one already in flight upstream.</summary>
+    public long RepairsCoalesced => _repairs.Coalesced;
 
     /// <summary>The downstream side's counters: connections, messages sent, refused subscriptions.</summary>
     public NodeCounters Downstream => _node.Counters;
@@ -186,7 +209,11 @@ internal sealed class Forwarder : ISubscriptionObserver, IDisposable
         HeartbeatTimeout = options.HeartbeatTimeout,
         CurveSecretKey = options.CurveSecretKey,
         EntitlementSecret = options.EntitlementSecret,
+        WindowBytes = options.RetransmitWindowBytes,
+        WindowAge = options.RetransmitWindowAge,
     };
+
+    private void ScheduleRepairs() => _repairTimer.Enable = _node.Repairs.HasWork || _repairs.Pending > 0;
 
     private void ForwardBatches()
     {
@@ -195,7 +222,15 @@ internal sealed class Forwarder : ISubscriptionObserver, IDisposable
         for (int i = 0; i < MaxMessagesPerWake && MessageFrames.TryReceive(_up, ref _topic, ref _body, out var error); i++)
         {
             int size = _body.Size;
-            if (error == DecodeError.None)
+            if (error == DecodeError.None && RepairProtocol.IsAnswerTopic(_topic.Slice()))
+            {
+                error = AnswerFromUpstream(topicChars);
+                if (error == DecodeError.None)
+                {
+                    continue;
+                }
+            }
+            else if (error == DecodeError.None)
             {
                 error = InboundValidator.Validate(_topic.Slice(), _body.SliceAsMemory(), topicChars, out int topicLength, out var envelope);
                 if (error == DecodeError.None)
@@ -209,6 +244,26 @@ internal sealed class Forwarder : ISubscriptionObserver, IDisposable
         }
 
         _node.EndRound();
+        ScheduleRepairs();
+    }
+
+    /// <summary>A repair answer from upstream: an end marker, or a batch validated like any other.</summary>
+    private DecodeError AnswerFromUpstream(Span<char> topicChars)
+    {
+        int records = -1;
+        if (!RepairProtocol.TryDecodeEnd(_body.Slice(), out _))
+        {
+            var error = InboundValidator.Validate(_topic.Slice(), _body.SliceAsMemory(), topicChars, out _, out var envelope);
+            if (error != DecodeError.None)
+            {
+                return error;
+            }
+
+            records = envelope.Count;
+        }
+
+        _repairs.OnAnswer(_topic.Slice(), _body.SliceAsMemory(), records);
+        return DecodeError.None;
     }
 
     /// <summary>Sends the validated message in <c>_topic</c>/<c>_body</c> downstream as it is.</summary>
@@ -219,7 +274,9 @@ internal sealed class Forwarder : ISubscriptionObserver, IDisposable
         Counters.UpRecords += envelope.Count;
         _snapshots.Cache.Update(topic, _body.Slice(), envelope);
         Counters.CachedTopics = _snapshots.Cache.Count;
-        _node.Forward(ref _topic, ref _body);
+        Span<char> key = stackalloc char[RepairProtocol.MaxStreamKeyChars];
+        int keyLength = RepairProtocol.WriteStreamKey(key, topic, _body.Slice()[envelope.Publisher], envelope.Session);
+        _node.Forward(ref _topic, ref _body, key[..keyLength], envelope.FirstSequence, envelope.Count);
         Counters.DownMessages++;
         Counters.DownBytes += size;
         Counters.DownRecords += envelope.Count;

@@ -69,6 +69,12 @@ public sealed record RelayOptions
     /// <summary>This relay's own entitlement token, sent upstream with its subscriptions and snapshot requests.</summary>
     public string? EntitlementToken { get; init; }
 
+    /// <summary>The most bytes of recently forwarded batches kept for gap repair; 0 keeps none (requests then all go upstream).</summary>
+    public long RetransmitWindowBytes { get; init; } = Distribution.NodeOptions.DefaultWindowBytes;
+
+    /// <summary>The longest a forwarded batch is kept for gap repair.</summary>
+    public TimeSpan RetransmitWindowAge { get; init; } = Distribution.NodeOptions.DefaultWindowAge;
+
     /// <summary>Returns the problems with these settings.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -18,6 +18,8 @@ namespace Telemetry.Relay;
 /// <param name="CachedTopics">Topics in the last-value cache.</param>
 /// <param name="SnapshotsFromCacheOnly">Snapshots answered from the cache alone (the upstream did not answer in time).</param>
 /// <param name="Snapshots">The snapshot service's counters.</param>
+/// <param name="Retransmit">The retransmission window and the repair requests answered or forwarded.</param>
+/// <param name="RepairsCoalesced">Downstream repair requests joined to one already in flight upstream for the same range.</param>
 /// <param name="Malformed">Messages refused by the inbound validator, by kind (metric label, e.g. <c>bad_topic</c>).</param>
 public sealed record RelayStats(
     long UpMessages,
@@ -37,7 +39,9 @@ public sealed record RelayStats(
     int CachedTopics,
     long SnapshotsFromCacheOnly,
     SnapshotStats Snapshots,
-    IReadOnlyDictionary<string, long> Malformed)
+    IReadOnlyDictionary<string, long> Malformed,
+    RetransmitStats Retransmit = default,
+    long RepairsCoalesced = 0)
 {
     /// <summary>Every refused message, whatever its kind.</summary>
     public long MalformedTotal => Malformed.Values.Sum();

@@ -63,7 +63,9 @@ public sealed class TelemetryRelay : IDisposable
             Volatile.Read(ref c.CachedTopics),
             Volatile.Read(ref c.SnapshotsFromCacheOnly),
             _forwarder.SnapshotStats,
-            c.Rejected.ByKind());
+            c.Rejected.ByKind(),
+            _forwarder.Retransmit,
+            _forwarder.RepairsCoalesced);
     }
 
     /// <summary>Counters of the epgm:// outputs, in the order given.</summary>

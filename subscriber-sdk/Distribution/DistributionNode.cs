@@ -57,7 +57,9 @@ internal sealed class DistributionNode : IDisposable
                 gate = new EntitlementGate(secret, logger, options.Owner);
             }
 
-            _intake = new SubscriptionIntake(_socket, gate, Counters, logger);
+            Window = new RetransmitWindow(options.WindowBytes, options.WindowAge);
+            Repairs = new RepairService(Window, SendAnswer, secret, logger, options.Owner, options.SendHighWatermark > 0 ? Math.Max(1, options.SendHighWatermark / 2) : 0);
+            _intake = new SubscriptionIntake(_socket, gate, Counters, logger, Repairs);
             _monitor = new NetMQMonitor(_socket, $"inproc://telemetry-node-{Guid.NewGuid():N}", SocketEvents.Accepted | SocketEvents.Connected | SocketEvents.Disconnected);
             _monitor.Accepted += (_, _) => Counters.Connected();
             _monitor.Connected += (_, _) => Counters.Connected();
@@ -98,6 +100,22 @@ internal sealed class DistributionNode : IDisposable
 
     public NodeCounters Counters { get; } = new();
 
+    /// <summary>The batches this node sent recently, for repairs.</summary>
+    public RetransmitWindow Window { get; }
+
+    /// <summary>The window's and the repair service's counters; read on any thread (values may be a round old).</summary>
+    public RetransmitStats RetransmitStats
+    {
+        get
+        {
+            var repairs = Repairs.Stats;
+            return new RetransmitStats(Window.Bytes, Window.Batches, Window.EvictedBatches, Window.EvictedRecords, repairs.Answered, repairs.Forwarded, repairs.Refused, repairs.Malformed, repairs.RecordsResent);
+        }
+    }
+
+    /// <summary>Answers repair requests from <see cref="Window"/> (or, in a relay, passes them upstream).</summary>
+    public RepairService Repairs { get; }
+
     /// <summary>The endpoints bound (with <c>*</c> ports resolved) and the epgm groups, in the order given.</summary>
     public IReadOnlyList<string> BoundEndpoints { get; }
 
@@ -124,11 +142,36 @@ internal sealed class DistributionNode : IDisposable
     {
         bool drained = _intake.Receive(observer, NoteBarrier, budget);
         Snapshots?.AnswerReady();
+        Repairs.AnswerRound();
         return drained;
     }
 
-    /// <summary>Sends one message, its body <paramref name="header"/> then <paramref name="records"/>, to every subscriber and group.</summary>
-    public void Send(ReadOnlySpan<byte> topic, ReadOnlySpan<byte> header, ReadOnlySpan<byte> records)
+    /// <summary>
+    /// Sends one batch, its body <paramref name="header"/> then <paramref name="records"/>, to every
+    /// subscriber and group, and keeps it in the window (a heartbeat, <paramref name="count"/> 0, is not kept).
+    /// </summary>
+    public void Send(ReadOnlySpan<byte> topic, ReadOnlySpan<byte> header, ReadOnlySpan<byte> records, ReadOnlySpan<char> streamKey, ulong first, int count)
+    {
+        Window.Add(streamKey, topic, first, count, header, records, Environment.TickCount64);
+        SendMessage(topic, header, records);
+        Pgm.Write(topic, header, records);
+    }
+
+    /// <summary>Keeps a batch in the window without sending it: its topic has no subscriber now, but had one within the window's age.</summary>
+    public void Retain(ReadOnlySpan<byte> topic, ReadOnlySpan<byte> header, ReadOnlySpan<byte> records, ReadOnlySpan<char> streamKey, ulong first, int count) =>
+        Window.Add(streamKey, topic, first, count, header, records, Environment.TickCount64);
+
+    /// <summary>Ends a round of sends: the epgm outputs send their partly filled packets, the window drops what aged out.</summary>
+    public void EndRound()
+    {
+        Pgm.Flush();
+        Window.Evict(Environment.TickCount64);
+    }
+
+    private void SendAnswer(string topic, ReadOnlySpan<byte> body) =>
+        SendMessage(System.Text.Encoding.UTF8.GetBytes(topic), body, default);
+
+    private void SendMessage(ReadOnlySpan<byte> topic, ReadOnlySpan<byte> header, ReadOnlySpan<byte> records)
     {
         var msg = default(Msg);
         using (_sentBytes is null ? default : _sentBytes.ClaimTakes())
@@ -148,22 +191,19 @@ internal sealed class DistributionNode : IDisposable
             msg.Close();
         }
 
-        Pgm.Write(topic, header, records);
         Counters.Sent(header.Length + records.Length);
     }
 
-    /// <summary>Sends a received message on as it is, moving its frames (no copy); both are left empty.</summary>
-    public void Forward(ref Msg topic, ref Msg body)
+    /// <summary>Sends a received batch on as it is, moving its frames (no copy; the window keeps a copy); both are left empty.</summary>
+    public void Forward(ref Msg topic, ref Msg body, ReadOnlySpan<char> streamKey, ulong first, int count)
     {
         int size = body.Size;
+        Window.Add(streamKey, topic.Slice(), first, count, body.Slice(), default, Environment.TickCount64);
         Pgm.Write(topic.Slice(), body.Slice(), default);
         _socket.Send(ref topic, more: true);
         _socket.Send(ref body, more: false);
         Counters.Sent(size);
     }
-
-    /// <summary>Ends a round of sends: the epgm outputs send their partly filled packets.</summary>
-    public void EndRound() => Pgm.Flush();
 
     /// <summary>Closes the snapshot service, the epgm outputs (each lingers for repairs) and the XPUB.</summary>
     public void Dispose()

@@ -49,6 +49,17 @@ internal sealed record NodeOptions
     /// <summary>The server key of what the XPUB connects to (a sink or a collector).</summary>
     public string? CurveServerKey { get; init; }
 
+    /// <summary>The most bytes of recent batches kept for repairs; 0 keeps none.</summary>
+    public long WindowBytes { get; init; } = DefaultWindowBytes;
+
+    /// <summary>The longest a batch is kept for repairs.</summary>
+    public TimeSpan WindowAge { get; init; } = DefaultWindowAge;
+
+    /// <summary>256 MiB: about 7 s of a 1M records/s feed of ticks (~36 bytes a record on the wire).</summary>
+    public const long DefaultWindowBytes = 256L << 20;
+
+    public static readonly TimeSpan DefaultWindowAge = TimeSpan.FromSeconds(30);
+
     /// <summary>The entitlement secret (base64); null turns the gate off.</summary>
     public string? EntitlementSecret { get; init; }
 }

@@ -20,10 +20,12 @@ internal sealed class SubscriptionIntake
     private readonly EntitlementGate? _gate;
     private readonly NodeCounters _counters;
     private readonly ILogger _logger;
+    private readonly RepairService _repairs;
     private Msg _frame;
 
-    public SubscriptionIntake(XPublisherSocket socket, EntitlementGate? gate, NodeCounters counters, ILogger logger)
+    public SubscriptionIntake(XPublisherSocket socket, EntitlementGate? gate, NodeCounters counters, ILogger logger, RepairService repairs)
     {
+        _repairs = repairs;
         _socket = socket;
         _gate = gate;
         _counters = counters;
@@ -38,6 +40,23 @@ internal sealed class SubscriptionIntake
         for (; read < budget && _socket.TryReceive(ref _frame, TimeSpan.Zero); read++)
         {
             var frame = _frame.Slice();
+            if (frame.Length > 0 && frame[0] == RepairProtocol.RequestMarker)
+            {
+                if (_gate is not null)
+                {
+                    EntitlementGate.Skip(_socket);
+                }
+
+                _repairs.Receive(_frame.SliceAsMemory());
+                continue;
+            }
+
+            // The requester took its answer's route away: it has what it needs, or gave up.
+            if (frame.Length > 1 && frame[0] == 0 && RepairProtocol.IsAnswerTopic(StripToken(frame[1..])))
+            {
+                _repairs.Cancel(Encoding.UTF8.GetString(StripToken(frame[1..])[RepairProtocol.AnswerPrefix.Length..]));
+            }
+
             if (_gate is not null)
             {
                 Apply(_gate.Handle(_socket, frame), observer, barrier);
@@ -46,6 +65,12 @@ internal sealed class SubscriptionIntake
 
             // Anything but a subscribe (1) or unsubscribe (0) is a peer's own message: not ours to read.
             if (frame.Length == 0 || frame[0] > 1)
+            {
+                continue;
+            }
+
+            // A repair answer's route (_rep.<nonce>): in the trie for this peer alone, not interest in data.
+            if (RepairProtocol.IsAnswerTopic(frame[1..]))
             {
                 continue;
             }
@@ -78,6 +103,13 @@ internal sealed class SubscriptionIntake
         }
 
         return drained;
+    }
+
+    /// <summary>A subscription's prefix without the entitlement token that may follow it after a NUL.</summary>
+    private static ReadOnlySpan<byte> StripToken(ReadOnlySpan<byte> body)
+    {
+        int nul = body.IndexOf((byte)0);
+        return nul < 0 ? body : body[..nul];
     }
 
     private static void Apply(GateResult result, ISubscriptionObserver observer, Action<bool, string> barrier)

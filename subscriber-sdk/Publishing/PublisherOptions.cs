@@ -75,6 +75,24 @@ public sealed record PublisherOptions
     /// <summary>How long without traffic before a peer is declared dead.</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The most bytes of recently sent batches kept for gap repair (the retransmission window,
+    /// docs/wire-format.md section 14); 0 keeps none and answers every repair request "unknown".
+    /// 256 MiB (the default) holds about 7 s of a 1M records/s tick feed.
+    /// </summary>
+    public long RetransmitWindowBytes { get; init; } = Distribution.NodeOptions.DefaultWindowBytes;
+
+    /// <summary>The longest a sent batch is kept for gap repair (30 s by default).</summary>
+    public TimeSpan RetransmitWindowAge { get; init; } = Distribution.NodeOptions.DefaultWindowAge;
+
+    /// <summary>
+    /// How often a topic that has gone quiet sends a heartbeat: an empty batch carrying the next
+    /// sequence number, so a receiver notices a lost tail without waiting for the next record, and
+    /// can tell a quiet topic from a stale one. Sent while the topic's last batch is within
+    /// <see cref="RetransmitWindowAge"/>; zero sends none. One second by default.
+    /// </summary>
+    public TimeSpan StreamHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long disposal waits for queued messages to reach the network.</summary>
     public TimeSpan Linger { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -128,6 +146,8 @@ public sealed record PublisherOptions
         Check(problems, MaxMessagesPerSecond >= 0, "MaxMessagesPerSecond must not be negative (0 = no budget).");
         Check(problems, HeartbeatInterval > TimeSpan.Zero && HeartbeatTimeout > HeartbeatInterval, "HeartbeatTimeout must exceed a positive HeartbeatInterval.");
         Check(problems, Linger >= TimeSpan.Zero, "Linger must not be negative.");
+        Check(problems, RetransmitWindowBytes >= 0 && RetransmitWindowAge >= TimeSpan.Zero, "RetransmitWindowBytes and RetransmitWindowAge must not be negative.");
+        Check(problems, StreamHeartbeatInterval >= TimeSpan.Zero, "StreamHeartbeatInterval must not be negative (0 = none).");
         Check(problems, EntitlementSecret is null || Security.EntitlementSecrets.TryDecode(EntitlementSecret) is not null, $"EntitlementSecret must be base64 of at least {Security.EntitlementTokens.MinSecretBytes} bytes.");
         Internal.Curve.Validate(problems, CurveSecretKey, CurveServerKey, Bind.Count, Connect.Count, nameof(CurveSecretKey), nameof(CurveServerKey));
         return problems;

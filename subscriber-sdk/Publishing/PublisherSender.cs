@@ -31,6 +31,13 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
     private readonly TaskCompletionSource<IReadOnlyList<string>> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<PublisherTopic> _roundTopics = [];
+    private readonly List<PublisherTopic> _activeTopics = [];
+    private readonly long _windowAgeMs;
+    private readonly long _heartbeatMs;
+    private const int MaxHeartbeatsPerInterval = 1024;
+    private long _nextHeartbeatMs;
+    private int _heartbeatCursor;
+    private long _heartbeats;
     private readonly PrefixSet _subscriptions = new();
     private readonly byte[] _publisherUtf8;
     private readonly RecordFormat<T> _format = RecordCodec<T>.Format;
@@ -54,6 +61,8 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
         _lastValues = new LastValues<T>(topics, options.Name, session);
         _budget = new MessageBudget(options.MaxMessagesPerSecond);
         _thread = new Thread(Run) { IsBackground = true, Name = $"telemetry-pub {options.Name}" };
+        _windowAgeMs = options.RetransmitWindowBytes > 0 ? (long)options.RetransmitWindowAge.TotalMilliseconds : 0;
+        _heartbeatMs = (long)options.StreamHeartbeatInterval.TotalMilliseconds;
     }
 
     public ulong Session { get; }
@@ -81,6 +90,10 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
     public SnapshotStats SnapshotStats => _node?.SnapshotStats ?? default;
 
     public long BudgetWaits => _budget.Waits;
+
+    public long Heartbeats => Volatile.Read(ref _heartbeats);
+
+    public RetransmitStats Retransmit => _node?.RetransmitStats ?? default;
 
     public long SubscriberWaits => Volatile.Read(ref _subscriberWaits);
 
@@ -159,6 +172,8 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
         CurveSecretKey = _options.CurveSecretKey,
         CurveServerKey = _options.CurveServerKey,
         EntitlementSecret = _options.EntitlementSecret,
+        WindowBytes = _options.RetransmitWindowBytes,
+        WindowAge = _options.RetransmitWindowAge,
     };
 
     private void Run()
@@ -194,6 +209,7 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
                     continue;
                 }
 
+                SendHeartbeats(_node, header);
                 _budget.Wait(() => _stopping);
                 int count = _queue.DrainTo(drained);
                 if (count == 0)
@@ -251,7 +267,7 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
         {
             // A timeout, not an indefinite wait: subscriptions arriving while idle must still be read
             // off the socket before they pile up against its high-water mark.
-            _wake.Wait(IdleWait);
+            _wake.Wait(_node?.Repairs.HasWork == true ? TimeSpan.FromMilliseconds(1) : IdleWait);
         }
 
         Volatile.Write(ref _sleeping, 0);
@@ -279,11 +295,23 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
         }
 
         long sentNs = UnixClock.NowNs();
+        long nowMs = Environment.TickCount64;
         foreach (var topic in _roundTopics)
         {
             if (IsWanted(node, topic))
             {
-                SendTopic(node, topic, drained, next, records, header, sentNs);
+                topic.WantedMs = nowMs;
+                SendTopic(node, topic, drained, next, records, header, sentNs, send: true);
+                MarkActive(topic, nowMs);
+            }
+            else if (nowMs - topic.WantedMs <= _windowAgeMs)
+            {
+                // Its last subscriber left within the window's age, maybe the only relay or sink
+                // below, restarting: keep encoding into the window (not sending), so what it
+                // missed meanwhile can be repaired when it is back.
+                _droppedUnsubscribed += topic.RoundCount;
+                SendTopic(node, topic, drained, next, records, header, sentNs, send: false);
+                MarkActive(topic, nowMs);
             }
             else
             {
@@ -306,8 +334,13 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
         }
     }
 
-    private void SendTopic(DistributionNode node, PublisherTopic topic, Span<QueuedRecord<T>> drained, int[] next, GrowableBuffer records, GrowableBuffer header, long sentNs)
+    private void SendTopic(DistributionNode node, PublisherTopic topic, Span<QueuedRecord<T>> drained, int[] next, GrowableBuffer records, GrowableBuffer header, long sentNs, bool send)
     {
+        if (topic.StreamKey.Length == 0)
+        {
+            topic.StreamKey = RepairProtocol.StreamKey(topic.Name, _options.Name, Session);
+        }
+
         int index = topic.RoundHead;
         while (index >= 0)
         {
@@ -334,12 +367,79 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
             var headerWriter = new MessagePackWriter(header);
             EnvelopeWriter.WriteHeader(ref headerWriter, _publisherUtf8, Session, topic.NextSequence, sentNs, topic.KindUtf8, count);
             headerWriter.Flush();
-            node.Send(topic.NameUtf8, header.WrittenSpan, records.WrittenSpan);
+            if (!send)
+            {
+                node.Retain(topic.NameUtf8, header.WrittenSpan, records.WrittenSpan, topic.StreamKey, topic.NextSequence, count);
+                topic.NextSequence += (ulong)count;
+                continue;
+            }
+
+            node.Send(topic.NameUtf8, header.WrittenSpan, records.WrittenSpan, topic.StreamKey, topic.NextSequence, count);
             topic.NextSequence += (ulong)count;
             Volatile.Write(ref _sent, _sent + count);
             Volatile.Write(ref _batches, _batches + 1);
             Volatile.Write(ref _bytes, _bytes + header.WrittenCount + records.WrittenCount);
         }
+    }
+
+    private void MarkActive(PublisherTopic topic, long nowMs)
+    {
+        topic.SentMs = nowMs;
+        if (!topic.Active && _heartbeatMs > 0)
+        {
+            topic.Active = true;
+            _activeTopics.Add(topic);
+        }
+    }
+
+    /// <summary>
+    /// Once per heartbeat interval, an empty batch with the next sequence number for each wanted topic
+    /// that sent within the window's age but not since the last heartbeat (docs/wire-format.md,
+    /// section 14): a receiver that lost the tail of a quiet stream learns of it and asks for it.
+    /// </summary>
+    private void SendHeartbeats(DistributionNode node, GrowableBuffer header)
+    {
+        long now = Environment.TickCount64;
+        if (_heartbeatMs <= 0 || now < _nextHeartbeatMs)
+        {
+            return;
+        }
+
+        _nextHeartbeatMs = now + _heartbeatMs;
+        long sentNs = UnixClock.NowNs();
+
+        // At most MaxHeartbeatsPerInterval a round, taken in turn: a publisher with 100,000 quiet
+        // topics sends each its heartbeat every 100 intervals rather than 100,000 messages a second.
+        int sent = 0;
+        for (int n = _activeTopics.Count; n > 0 && sent < MaxHeartbeatsPerInterval; n--)
+        {
+            _heartbeatCursor = (_heartbeatCursor == 0 || _heartbeatCursor > _activeTopics.Count ? _activeTopics.Count : _heartbeatCursor) - 1;
+            int i = _heartbeatCursor;
+            var topic = _activeTopics[i];
+            if (now - topic.SentMs > Math.Max(_windowAgeMs, _heartbeatMs))
+            {
+                // Quiet for longer than anything of it is kept: nothing left to repair.
+                topic.Active = false;
+                _activeTopics[i] = _activeTopics[^1];
+                _activeTopics.RemoveAt(_activeTopics.Count - 1);
+                continue;
+            }
+
+            if (now - topic.SentMs < _heartbeatMs || !IsWanted(node, topic))
+            {
+                continue;
+            }
+
+            header.Reset();
+            var writer = new MessagePackWriter(header);
+            EnvelopeWriter.WriteHeader(ref writer, _publisherUtf8, Session, topic.NextSequence, sentNs, topic.KindUtf8, 0);
+            writer.Flush();
+            node.Send(topic.NameUtf8, header.WrittenSpan, default, topic.StreamKey, topic.NextSequence, 0);
+            _heartbeats++;
+            sent++;
+        }
+
+        node.EndRound();
     }
 
     private bool IsWanted(DistributionNode node, PublisherTopic topic)

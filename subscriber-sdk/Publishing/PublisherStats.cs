@@ -12,6 +12,8 @@ namespace Telemetry;
 /// <param name="Connections">Connected peers now.</param>
 /// <param name="RefusedSubscriptions">Subscriptions and snapshot requests refused for want of a valid token granting them (<see cref="PublisherOptions.EntitlementSecret"/>).</param>
 /// <param name="Snapshots">The late-join snapshot service's counters (all zero when it is off).</param>
+/// <param name="Retransmit">The retransmission window and the repairs answered from it.</param>
+/// <param name="Heartbeats">Stream heartbeats sent (<see cref="PublisherOptions.StreamHeartbeatInterval"/>).</param>
 /// <param name="QueuedBytes">Bytes of this publisher's messages ZeroMQ still holds, not yet written to the network (<see cref="SlowSubscriberMode.Wait"/>; zero otherwise).</param>
 public readonly record struct PublisherStats(
     long Published,
@@ -25,4 +27,6 @@ public readonly record struct PublisherStats(
     int Connections,
     long RefusedSubscriptions = 0,
     SnapshotStats Snapshots = default,
-    long QueuedBytes = 0);
+    long QueuedBytes = 0,
+    RetransmitStats Retransmit = default,
+    long Heartbeats = 0);

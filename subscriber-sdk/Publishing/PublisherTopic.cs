@@ -50,6 +50,18 @@ public sealed class PublisherTopic
 
     internal bool Wanted { get; set; }
 
+    /// <summary>The stream's name in the retransmission window; set by the sender, which knows the session.</summary>
+    internal string StreamKey { get; set; } = string.Empty;
+
+    /// <summary>When the topic last had a subscriber (<see cref="Environment.TickCount64"/>); long.MinValue before.</summary>
+    internal long WantedMs { get; set; } = long.MinValue;
+
+    /// <summary>When the topic's last batch was sent or kept, for heartbeats.</summary>
+    internal long SentMs { get; set; } = long.MinValue;
+
+    /// <summary>True while the topic is on the sender's list of topics that may need heartbeats.</summary>
+    internal bool Active { get; set; }
+
     /// <inheritdoc />
     public override string ToString() => Name;
 

@@ -168,7 +168,9 @@ public sealed class TelemetryPublisher<T> : IAsyncDisposable, IDisposable
         _sender.Connections,
         _sender.RefusedSubscriptions,
         _sender.SnapshotStats,
-        _sender.QueuedBytes);
+        _sender.QueuedBytes,
+        _sender.Retransmit,
+        _sender.Heartbeats);
 
     /// <summary>Counters of each epgm:// output, in the order the endpoints were given.</summary>
     public IReadOnlyList<PgmSenderStats> GetPgmStats() => _sender.PgmStats;

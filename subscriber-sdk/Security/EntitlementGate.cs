@@ -59,6 +59,28 @@ internal sealed class EntitlementGate(byte[] secret, ILogger logger, string owne
             return default;
         }
 
+        if (Wire.RepairProtocol.IsAnswerTopic(prefixBytes))
+        {
+            // A repair answer's route carries only answers to its random nonce, each checked against
+            // the token of its request: the route itself needs no entitlement.
+            if (!TryCall(() =>
+            {
+                if (subscribe)
+                {
+                    socket.Subscribe(prefixArray);
+                }
+                else
+                {
+                    socket.Unsubscribe(prefixArray);
+                }
+            }))
+            {
+                Lost++;
+            }
+
+            return default;
+        }
+
         if (barrier)
         {
             // Barriers are never put into the trie: they carry no data and so need no entitlement.
@@ -99,6 +121,9 @@ internal sealed class EntitlementGate(byte[] secret, ILogger logger, string owne
         _held.Add(prefix);
         return new GateResult(GateAction.Subscribed, prefix);
     }
+
+    /// <summary>A message that is not a subscription was received: clears the socket's pending pipe.</summary>
+    public static void Skip(XPublisherSocket socket) => Release(socket);
 
     /// <summary>Call when the socket has no more messages: from here on messages and pipes pair up again.</summary>
     public void EndOfBatch() => _suspect = false;

@@ -22,8 +22,12 @@ internal sealed class PrefixSubscriptions(NetMQSocket socket, string? token)
     /// <summary>Every prefix held now.</summary>
     public IReadOnlyCollection<string> All => _prefixes;
 
+    /// <summary>
+    /// An XSUB whenever the subscriber may send up its data connection: repair requests
+    /// (<see cref="SubscriberOptions.GapRepair"/>) and tokens need it; a SUB can only subscribe.
+    /// </summary>
     public static NetMQSocket CreateSocket(SubscriberOptions options) =>
-        options.EntitlementToken is null ? new SubscriberSocket() : new XSubscriberSocket();
+        options.EntitlementToken is null && options.GapRepair == GapRepair.Off ? new SubscriberSocket() : new XSubscriberSocket();
 
     /// <summary>Subscribes <paramref name="prefix"/>; false when it was held already.</summary>
     public bool Add(string prefix)

@@ -25,12 +25,14 @@ internal sealed class ReceiveLoop
     private readonly ILogger _logger;
     private readonly Action<GapEventArgs> _gap;
     private readonly Action<PublisherRestartedEventArgs> _restart;
+    private readonly GapRecovery _recovery;
     private Msg _topic;
     private Msg _body;
     private volatile bool _stopping;
 
-    public ReceiveLoop(NetMQSocket socket, StreamTracker tracker, RejectedInput rejected, SubscriberCounters counters, BatchConsumers consumers, ILogger logger, Action<GapEventArgs> gap, Action<PublisherRestartedEventArgs> restart)
+    public ReceiveLoop(NetMQSocket socket, StreamTracker tracker, RejectedInput rejected, SubscriberCounters counters, BatchConsumers consumers, ILogger logger, Action<GapEventArgs> gap, Action<PublisherRestartedEventArgs> restart, GapRecovery recovery)
     {
+        _recovery = recovery;
         _socket = socket;
         _tracker = tracker;
         _rejected = rejected;
@@ -66,6 +68,12 @@ internal sealed class ReceiveLoop
                 }
 
                 _counters.Bytes += _body.Size;
+                if (RepairProtocol.IsAnswerTopic(_topic.Slice()))
+                {
+                    _recovery.Client.OnAnswer(_topic.Slice(), _body.SliceAsMemory());
+                    continue;
+                }
+
                 Process(_topic.Slice(), _body.SliceAsMemory());
             }
         }
@@ -110,18 +118,36 @@ internal sealed class ReceiveLoop
         }
         else
         {
-            if (!Sequence(stream, envelope, out skip))
-            {
-                return;
-            }
-
             if (!kindUtf8.SequenceEqual(stream.KindUtf8))
             {
                 stream.KindUtf8 = kindUtf8.ToArray();
                 stream.Kind = System.Text.Encoding.UTF8.GetString(kindUtf8);
             }
 
+            if (stream.Recovery is not null)
+            {
+                if (envelope.Session == stream.Session)
+                {
+                    _recovery.Accept(stream, envelope, body[envelope.RecordsOffset..], repaired: false);
+                    return;
+                }
+
+                // A new session: the old one's missing records will not come.
+                _recovery.GiveUpAll(stream, "publisher restarted");
+            }
+
+            if (!Sequence(stream, envelope, body, out skip))
+            {
+                return;
+            }
+
             (topicName, publisher, kind) = (stream.Topic, stream.Publisher, stream.Kind);
+        }
+
+        // An empty batch is a stream heartbeat: it has told the tracker where the stream is.
+        if (envelope.Count == 0)
+        {
+            return;
         }
 
         var records = body[envelope.RecordsOffset..];
@@ -135,10 +161,14 @@ internal sealed class ReceiveLoop
     }
 
     /// <summary>Applies the batch to its stream; false when nothing of it is new.</summary>
-    private bool Sequence(StreamTracker.Stream stream, in Envelope envelope, out int skip)
+    private bool Sequence(StreamTracker.Stream stream, in Envelope envelope, ReadOnlyMemory<byte> body, out int skip)
     {
         switch (StreamTracker.Apply(stream, envelope.Session, envelope.FirstSequence, envelope.Count, out skip, out ulong previous))
         {
+            case SequenceVerdict.Gap when _recovery.Enabled:
+                // Asked for, not yet reported: only what no window holds is a gap.
+                _recovery.OnGap(stream, envelope, body[envelope.RecordsOffset..], previous);
+                return false;
             case SequenceVerdict.Gap:
                 _counters.Gaps++;
                 _counters.Missing += (long)(envelope.FirstSequence - previous);

@@ -13,10 +13,13 @@ internal sealed class StreamTracker
     private readonly Dictionary<string, TopicStreams>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private int _streams;
 
-    public StreamTracker(int maxStreams)
+    private readonly Dictionary<(string Topic, string Publisher), StreamPosition> _resume;
+
+    public StreamTracker(int maxStreams, IReadOnlyList<StreamPosition>? resumeFrom = null)
     {
         MaxStreams = maxStreams;
         _lookup = _topics.GetAlternateLookup<ReadOnlySpan<char>>();
+        _resume = (resumeFrom ?? []).GroupBy(p => (p.Topic, p.Publisher)).ToDictionary(g => g.Key, g => g.Last());
     }
 
     public int MaxStreams { get; }
@@ -56,6 +59,13 @@ internal sealed class StreamTracker
         }
 
         var created = new Stream(streams.Topic, publisher.ToArray());
+        if (_resume.Count > 0 && _resume.Remove((created.Topic, created.Publisher), out var position) && position.LastSequence < ulong.MaxValue)
+        {
+            // Where an earlier run stopped: the first batch continues from there (or is a restart).
+            created.Session = position.Session;
+            created.NextSequence = position.LastSequence + 1;
+        }
+
         streams.Streams.Add(created);
         _streams++;
         return created;
@@ -66,6 +76,11 @@ internal sealed class StreamTracker
     {
         foreach (var topic in _topics.Keys.Where(t => !stillSubscribed(t)).ToList())
         {
+            foreach (var stream in _topics[topic].Streams)
+            {
+                stream.Forgotten = true;
+            }
+
             _streams -= _topics[topic].Streams.Count;
             _topics.Remove(topic);
         }
@@ -141,6 +156,12 @@ internal sealed class StreamTracker
         public byte[] KindUtf8 { get; set; } = [];
 
         public string Kind { get; set; } = string.Empty;
+
+        /// <summary>Holes and held records while some of the stream is missing; null when none is.</summary>
+        public StreamRecovery? Recovery { get; set; }
+
+        /// <summary>Set when the tracker forgets the stream: answers still on their way for it are late.</summary>
+        public bool Forgotten { get; set; }
     }
 
     private sealed class TopicStreams(string topic)

@@ -19,4 +19,7 @@ internal sealed class SubscriberCounters
     public long HandlerErrors;
     public long Snapshots;
     public long SnapshotTimeouts;
+    public long RepairRequests;
+    public long Repaired;
+    public long LateRepairs;
 }

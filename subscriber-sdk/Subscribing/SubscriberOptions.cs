@@ -73,6 +73,37 @@ public sealed record SubscriberOptions
     /// </summary>
     public string? EntitlementToken { get; init; }
 
+    /// <summary>
+    /// What happens when records of a stream are missing: by default they are asked for from the
+    /// publisher's or relay's retransmission window, and a <c>log</c> stream is held until they come
+    /// (<see cref="GapRepair"/>). Only what no window holds any more is reported as a gap.
+    /// </summary>
+    public GapRepair GapRepair { get; init; } = GapRepair.ByKind;
+
+    /// <summary>
+    /// How long one repair request may take before what it asked for is reported as a gap (and a
+    /// held stream goes on). At least a few round trips of the hops between this subscriber and the
+    /// publisher. Two seconds by default.
+    /// </summary>
+    public TimeSpan RepairTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a hole waits before it is asked for: a second path (two relays) may fill it with
+    /// live data meanwhile. Null (the default) is 20 ms with several Connect endpoints, none with one.
+    /// </summary>
+    public TimeSpan? RepairDelay { get; init; }
+
+    /// <summary>Bytes of later records a held stream keeps while it waits for a repair; beyond it the hole is reported as a gap. 16 MiB by default.</summary>
+    public long MaxHeldBytes { get; init; } = 16 << 20;
+
+    /// <summary>
+    /// Streams this subscriber already handled up to a point (a restarted sink's checkpoint): the
+    /// first batch of such a stream is not a new baseline but continues from
+    /// <see cref="StreamPosition.LastSequence"/>, so what was published meanwhile is asked for like
+    /// any hole. A stream whose session changed meanwhile is a restart (its old session's tail is lost).
+    /// </summary>
+    public IReadOnlyList<StreamPosition> ResumeFrom { get; init; } = [];
+
     /// <summary>Returns the problems with these settings; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -92,9 +123,13 @@ public sealed record SubscriberOptions
         PublisherOptions.Check(problems, ReceiveHighWatermark >= 1 && SubscriptionHighWatermark >= 1, "High-water marks must be at least 1.");
         PublisherOptions.Check(problems, HeartbeatInterval > TimeSpan.Zero && HeartbeatTimeout > HeartbeatInterval, "HeartbeatTimeout must exceed a positive HeartbeatInterval.");
         PublisherOptions.Check(problems, EntitlementToken is null || (EntitlementToken.Length is > 0 and <= Security.EntitlementTokens.MaxTokenLength && EntitlementToken.All(c => c is > ' ' and < (char)127)), "EntitlementToken must be printable ASCII of at most 4096 characters.");
+        PublisherOptions.Check(problems, Enum.IsDefined(GapRepair), "GapRepair must be ByKind, Hold, Immediate or Off.");
+        PublisherOptions.Check(problems, RepairTimeout > TimeSpan.Zero && RepairDelay is not { Ticks: < 0 } && MaxHeldBytes >= 0, "RepairTimeout must be positive; RepairDelay and MaxHeldBytes must not be negative.");
         Internal.Curve.Validate(problems, CurveSecretKey, CurveServerKey, Bind.Count, Connect.Count, nameof(CurveSecretKey), nameof(CurveServerKey));
         return problems;
     }
+
+    internal TimeSpan ResolveRepairDelay() => RepairDelay ?? (Connect.Count > 1 ? TimeSpan.FromMilliseconds(20) : TimeSpan.Zero);
 
     internal IReadOnlyList<string> ResolveSnapshotEndpoints() =>
         SnapshotEndpoints.Count > 0

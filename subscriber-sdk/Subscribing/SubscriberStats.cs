@@ -4,7 +4,7 @@ namespace Telemetry;
 /// <param name="Messages">Messages received (well-formed or not).</param>
 /// <param name="Bytes">Batch bytes received.</param>
 /// <param name="Records">Records handed to the application.</param>
-/// <param name="Gaps">Gaps detected.</param>
+/// <param name="Gaps">Gaps: missing records that no repair could fill (or, with repair off, every hole).</param>
 /// <param name="MissingRecords">Records reported missing by those gaps.</param>
 /// <param name="Restarts">Publisher restarts (new sessions) seen.</param>
 /// <param name="DuplicateRecords">Records received again and not delivered twice.</param>
@@ -17,6 +17,9 @@ namespace Telemetry;
 /// <param name="Buffered">Records waiting in the delivery buffer now.</param>
 /// <param name="Snapshots">Late-join snapshots completed.</param>
 /// <param name="SnapshotTimeouts">Snapshots abandoned because a service did not answer in time.</param>
+/// <param name="RepairRequests">Repair requests sent for missing records (<see cref="SubscriberOptions.GapRepair"/>).</param>
+/// <param name="RepairedRecords">Missing records that came in repair answers and were delivered.</param>
+/// <param name="LateRepairRecords">Records of repair answers that came after their request was given up, dropped.</param>
 public readonly record struct SubscriberStats(
     long Messages,
     long Bytes,
@@ -33,4 +36,7 @@ public readonly record struct SubscriberStats(
     long HandlerErrors,
     int Buffered,
     long Snapshots,
-    long SnapshotTimeouts);
+    long SnapshotTimeouts,
+    long RepairRequests = 0,
+    long RepairedRecords = 0,
+    long LateRepairRecords = 0);

@@ -26,6 +26,7 @@ public sealed class TelemetrySubscriber : IAsyncDisposable, IDisposable
     private readonly SubscriberCounters _counters = new();
     private readonly BatchConsumers _consumers;
     private readonly ReceiveLoop _receive;
+    private readonly GapRecovery _recovery;
     private readonly SnapshotClient? _snapshots;
     private readonly List<PgmInput> _pgmInputs = [];
     private Thread? _thread;
@@ -43,7 +44,7 @@ public sealed class TelemetrySubscriber : IAsyncDisposable, IDisposable
         NetMqRuntime.EnsureConfigured();
         _options = options;
         _logger = logger ?? NullLogger.Instance;
-        _tracker = new StreamTracker(options.MaxTrackedStreams);
+        _tracker = new StreamTracker(options.MaxTrackedStreams, options.ResumeFrom);
         _rejected = new RejectedInput(_logger, "Subscriber");
         _consumers = new BatchConsumers(_counters, _rejected, _logger);
         _socket = PrefixSubscriptions.CreateSocket(options);
@@ -93,7 +94,8 @@ public sealed class TelemetrySubscriber : IAsyncDisposable, IDisposable
             throw;
         }
 
-        _receive = new ReceiveLoop(_socket, _tracker, _rejected, _counters, _consumers, _logger, e => Raise(GapDetected, e), e => Raise(PublisherRestarted, e));
+        _recovery = new GapRecovery(options, _consumers, _counters, _rejected, _logger, e => Raise(GapDetected, e));
+        _receive = new ReceiveLoop(_socket, _tracker, _rejected, _counters, _consumers, _logger, e => Raise(GapDetected, e), e => Raise(PublisherRestarted, e), _recovery);
         _socket.ReceiveReady += (_, _) => _receive.OnReceiveReady();
         _commands.ReceiveReady += (_, _) =>
         {
@@ -103,6 +105,7 @@ public sealed class TelemetrySubscriber : IAsyncDisposable, IDisposable
             }
         };
         _poller = [_socket, _commands];
+        _recovery.Client = new RepairClient(_socket, _prefixes, options, _recovery, _counters, _rejected, _poller);
         _snapshots = options.Snapshot ? new SnapshotClient(options, _poller, _prefixes, _receive, _counters, _logger) : null;
         Log.SubscriberStarted(_logger, string.Join(", ", BoundEndpoints.Concat(options.Connect)), string.Join(", ", options.Prefixes.Select(p => $"'{p}'")));
     }
@@ -192,7 +195,10 @@ public sealed class TelemetrySubscriber : IAsyncDisposable, IDisposable
             Volatile.Read(ref c.HandlerErrors),
             subscriptions.Sum(s => s.Buffered),
             Volatile.Read(ref c.Snapshots),
-            Volatile.Read(ref c.SnapshotTimeouts));
+            Volatile.Read(ref c.SnapshotTimeouts),
+            Volatile.Read(ref c.RepairRequests),
+            Volatile.Read(ref c.Repaired),
+            Volatile.Read(ref c.LateRepairs));
     }
 
     /// <summary>Counters of each epgm:// input (sources, repairs, losses), in the order the endpoints were given.</summary>

@@ -8,6 +8,7 @@ namespace Telemetry;
 /// <param name="SentUnixNs">When the batch was sent, Unix time in nanoseconds.</param>
 /// <param name="Kind">The record kind (<c>tick</c>, <c>log</c>, <c>metric</c> or an application's own).</param>
 /// <param name="Count">Number of records delivered from this batch.</param>
+/// <param name="Repaired">True when these records were missing and came in a repair answer (<see cref="GapRepair.Immediate"/> delivers them after later ones).</param>
 public readonly record struct BatchHeader(
     string Topic,
     string Publisher,
@@ -15,4 +16,5 @@ public readonly record struct BatchHeader(
     ulong FirstSequence,
     long SentUnixNs,
     string Kind,
-    int Count);
+    int Count,
+    bool Repaired = false);

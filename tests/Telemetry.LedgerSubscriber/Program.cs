@@ -1,15 +1,22 @@
 using Telemetry;
 using Telemetry.LedgerSubscriber;
 
-// Usage: Telemetry.LedgerSubscriber --connect EP [--connect EP]... --prefix P [--prefix P]...
+// Usage: Telemetry.LedgerSubscriber --connect EP [--connect EP]... --prefix P [--prefix P]... [--repair MODE]
 // Subscribes, decodes every tick and keeps a ledger of the sequence ranges delivered and the gaps
 // and restarts reported. Writing "report" on stdin prints the ledger as one JSON line; end of stdin
 // (or a kill) ends it. Records themselves are not printed: at 100k/s a line per record would cost
 // more than the subscriber under test.
 var connect = new List<string>();
 var prefixes = new List<string>();
+var repair = GapRepair.ByKind;
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
+    if (args[i] == "--repair")
+    {
+        repair = Enum.Parse<GapRepair>(args[i + 1], ignoreCase: true);
+        continue;
+    }
+
     (args[i] switch
     {
         "--connect" => connect,
@@ -20,7 +27,7 @@ for (int i = 0; i + 1 < args.Length; i += 2)
 
 var ledger = new SequenceLedger();
 long checksum = 0;
-await using var subscriber = new TelemetrySubscriber(new SubscriberOptions { Connect = connect, Prefixes = prefixes });
+await using var subscriber = new TelemetrySubscriber(new SubscriberOptions { Connect = connect, Prefixes = prefixes, GapRepair = repair });
 subscriber.GapDetected += (_, e) => ledger.OnGap(e);
 subscriber.PublisherRestarted += (_, e) => ledger.OnRestart(e);
 subscriber.Start((in RecordBatch batch) =>

@@ -12,13 +12,16 @@ internal sealed class SubscribersBelow : IAsyncDisposable
     private long _markedAt;
     private long _firstAfterMark;
 
-    public SubscribersBelow(string endpoint, IReadOnlyList<string[]> prefixes)
+    /// <param name="endpoint">The relay to connect to.</param>
+    /// <param name="prefixes">Each subscriber's prefixes.</param>
+    /// <param name="repair">Their gap repair: held by default, so every record arrives in order.</param>
+    public SubscribersBelow(string endpoint, IReadOnlyList<string[]> prefixes, GapRepair repair = GapRepair.Hold)
     {
         Prefixes = prefixes;
         foreach (var p in prefixes)
         {
             var collector = new Collector<Tick>();
-            _subscribers.Add(collector.Attach(new TelemetrySubscriber(new SubscriberOptions { Connect = [endpoint], Prefixes = p }), OnBatch));
+            _subscribers.Add(collector.Attach(new TelemetrySubscriber(new SubscriberOptions { Connect = [endpoint], Prefixes = p, GapRepair = repair }), OnBatch));
             Collectors.Add(collector);
         }
     }

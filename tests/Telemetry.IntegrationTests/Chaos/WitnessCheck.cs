@@ -53,4 +53,32 @@ internal static class WitnessCheck
 
         return result;
     }
+
+    /// <summary>
+    /// For every subscriber and topic: no gap was reported, and the records delivered are every
+    /// record of the witness from the first delivered to the last, each once, in order, equal to
+    /// the witness's. Returns the records repaired, per subscriber.
+    /// </summary>
+    public static async Task<long[]> AssertExactRepairAsync(SubscribersBelow below, Collector<Tick> witness, string publisher)
+    {
+        var delivered = below.Topics.Select(t => (t.Index, t.Topic, Records: below.Collectors[t.Index].Records.Where(r => r.Topic == t.Topic).ToList())).ToList();
+        Assert.All(delivered, d => Assert.True(d.Records.Count > 0, $"subscriber {d.Index} got nothing on {d.Topic}"));
+        await Eventually.Until(
+            () => delivered.All(d => witness.Records.Where(r => r.Topic == d.Topic).Select(r => r.Sequence).DefaultIfEmpty().Max() >= d.Records[^1].Sequence),
+            20_000,
+            "the witness should get at least as far as the subscribers below");
+        Assert.Empty(witness.Gaps);
+        var truth = witness.Records.GroupBy(r => (r.Topic, r.Sequence)).ToDictionary(g => g.Key, g => g.Single());
+        foreach (var (index, topic, records) in delivered)
+        {
+            string because = $"subscriber {index}, {topic}";
+            Assert.True(below.Collectors[index].Gaps.IsEmpty, $"{because}: gaps {string.Join(" ", below.Collectors[index].Gaps.Select(g => $"{g.Topic} {g.FirstMissing}..{g.LastMissing}"))}");
+            ulong first = records[0].Sequence;
+            Assert.Equal(new SequenceRange(first, records[^1].Sequence).ToList(), records.Select(r => r.Sequence).ToList());
+            Assert.All(records, r => Assert.Equal(truth[(topic, r.Sequence)].Record, r.Record));
+            Assert.All(records, r => Assert.Equal((publisher, records[0].Session), (r.Publisher, r.Session)));
+        }
+
+        return [.. below.Subscribers.Select(s => s.GetStats().RepairedRecords)];
+    }
 }

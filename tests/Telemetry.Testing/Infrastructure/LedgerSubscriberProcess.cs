@@ -23,6 +23,10 @@ internal sealed class LedgerSubscriberProcess : IAsyncDisposable
     public static Task<LedgerSubscriberProcess> StartAsync(NetnsLab lab, string host, string name, string connect, params string[] prefixes) =>
         StartAsync(name, args => lab.Start(host, "dotnet", args), connect, prefixes);
 
+    /// <summary>Starts one in <paramref name="host"/>'s namespace with the given gap repair mode.</summary>
+    public static Task<LedgerSubscriberProcess> StartAsync(NetnsLab lab, string host, string name, string connect, GapRepair repair, params string[] prefixes) =>
+        StartAsync(name, args => lab.Start(host, "dotnet", [.. args, "--repair", repair.ToString()]), connect, prefixes);
+
     /// <summary>Starts it with <paramref name="start"/>, given the arguments of <c>dotnet</c> (e.g. inside another kind of namespace).</summary>
     public static async Task<LedgerSubscriberProcess> StartAsync(string name, Func<string[], ChildProcess> start, string connect, params string[] prefixes)
     {

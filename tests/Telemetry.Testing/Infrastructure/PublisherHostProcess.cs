@@ -29,14 +29,15 @@ internal sealed class PublisherHostProcess : IAsyncDisposable
 
     /// <summary>Starts the host in <paramref name="host"/>'s namespace, bound to <paramref name="binds"/> (snapshot services on each port + 1).</summary>
     /// <param name="rate">Ticks per second over all symbols; each topic numbers its records from 1 whether or not anyone subscribed.</param>
-    public static async Task<PublisherHostProcess> StartAsync(NetnsLab lab, string host, string name, IReadOnlyList<string> binds, int symbols, int rate)
+    /// <param name="extraArgs">More command-line flags, e.g. <c>--window-bytes N</c>.</param>
+    public static async Task<PublisherHostProcess> StartAsync(NetnsLab lab, string host, string name, IReadOnlyList<string> binds, int symbols, int rate, params string[] extraArgs)
     {
         string dll = RepoPaths.Program("publisher", "Telemetry.Publisher");
         Assert.True(File.Exists(dll), $"{dll} is missing; the test project builds it through a project reference.");
         var publisher = new PublisherHostProcess(
             lab.Namespace(host),
             lab.Address(host).ToString(),
-            [dll, .. binds.SelectMany(b => new[] { "--bind", b }), "--name", name, "--symbols", $"{symbols}", "--rate", $"{rate}", "--metrics-port", $"{MetricsPort}"]);
+            [dll, .. binds.SelectMany(b => new[] { "--bind", b }), "--name", name, "--symbols", $"{symbols}", "--rate", $"{rate}", "--metrics-port", $"{MetricsPort}", .. extraArgs]);
         await publisher.RestartAsync();
         return publisher;
     }
