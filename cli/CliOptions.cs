@@ -24,6 +24,23 @@ internal static class CliOptions
         DefaultValueFactory = _ => [string.Empty],
     };
 
+    /// <summary>What a subscribing command does about missing records (docs/wire-format.md, section 14).</summary>
+    public static Option<GapRepair> Repair(GapRepair defaultValue) => new("--repair")
+    {
+        Description = $"Missing records: bykind (hold logs, deliver the rest at once), hold (every record in order), immediate (repaired records come later), off (report gaps only). Default: {defaultValue.ToString().ToLowerInvariant()}.",
+        HelpName = "MODE",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = r => Enum.TryParse<GapRepair>(r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty, ignoreCase: true, out var mode) && Enum.IsDefined(mode)
+            ? mode
+            : Fail(r),
+    };
+
+    private static GapRepair Fail(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        result.AddError("--repair must be bykind, hold, immediate or off.");
+        return default;
+    }
+
     /// <summary>Makes <paramref name="command"/> fail to parse unless at least one endpoint is given.</summary>
     public static void RequireEndpoint(Command command, Option<string[]> connect, Option<string[]>? bind = null)
     {

@@ -40,9 +40,11 @@ internal static class SinkCommand
             HelpName = "N",
         };
         var metricsPort = new Option<int>("--metrics-port") { Description = "Prometheus /metrics port; 0 turns it off.", DefaultValueFactory = _ => 9103, HelpName = "N" };
+        // A sink's promise is every record, in order, whatever its kind.
+        var repair = CliOptions.Repair(GapRepair.Hold);
         var command = new Command("sink", "Receive log records (or any records) from many publishers and write them to rotating JSON-lines files.")
         {
-            bind, connect, prefix, output, maxBytes, maxAge, fsync, bufferBytes, metricsPort,
+            bind, connect, prefix, output, maxBytes, maxAge, fsync, bufferBytes, metricsPort, repair,
         };
         CliOptions.RequireEndpoint(command, connect, bind);
         CliOptions.RequireAtLeast(command, maxBytes, 1024L);
@@ -58,6 +60,7 @@ internal static class SinkCommand
                 Bind = result.GetValue(bind) ?? [],
                 Connect = result.GetValue(connect) ?? [],
                 Prefixes = result.GetValue(prefix) ?? [string.Empty],
+                GapRepair = result.GetValue(repair),
             };
             var settings = new Settings(
                 result.GetValue(output)!,
@@ -81,6 +84,17 @@ internal static class SinkCommand
             return Stderr.Fail(string.Join(" ", problems));
         }
 
+        var directory = settings.Directory.FullName;
+        Directory.CreateDirectory(directory);
+        var checkpoint = SinkCheckpoint.Load(directory, out string? unreadable);
+        if (unreadable is not null)
+        {
+            Stderr.Line($"telemetry sink: {unreadable}");
+        }
+
+        // Every stream the last run wrote continues where it stopped: what was published since is
+        // asked for from the publishers' windows.
+        options = options with { ResumeFrom = checkpoint.Resume };
         TelemetrySubscriber subscriber;
         try
         {
@@ -91,10 +105,9 @@ internal static class SinkCommand
             return Stderr.Fail($"cannot open the sink on {string.Join(", ", options.Bind.Concat(options.Connect))}: {Stderr.Reason(ex)}");
         }
 
-        var directory = settings.Directory.FullName;
         using var files = new RotatingFileWriter(directory, settings.MaxFileBytes, settings.MaxFileAge, settings.FsyncInterval, TimeProvider.System);
         var queue = new BatchQueue(settings.BufferBytes);
-        var writer = new SinkWriter(queue, files, TimeProvider.System);
+        var writer = new SinkWriter(queue, files, checkpoint, TimeProvider.System);
         try
         {
             using (subscriber)
@@ -106,7 +119,7 @@ internal static class SinkCommand
                     $"restart topic={TerminalText.Escape(e.Topic)} publisher={TerminalText.Escape(e.Publisher)} session={e.PreviousSession}->{e.Session}");
                 subscriber.Start((in RecordBatch batch) => queue.Add(batch));
                 Stderr.Line($"sink writing to {directory}, listening on {string.Join(", ", subscriber.BoundEndpoints.Concat(options.Connect))}");
-                return await ServeAsync(subscriber, queue, writer, files, cancellationToken).ConfigureAwait(false);
+                return await ServeAsync(subscriber, queue, writer, files, checkpoint, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -117,7 +130,7 @@ internal static class SinkCommand
     }
 
     /// <summary>Runs until Ctrl+C, SIGTERM or a writer failure; then writes everything received and says what it did.</summary>
-    private static async Task<int> ServeAsync(TelemetrySubscriber subscriber, BatchQueue queue, SinkWriter writer, RotatingFileWriter files, CancellationToken cancellationToken)
+    private static async Task<int> ServeAsync(TelemetrySubscriber subscriber, BatchQueue queue, SinkWriter writer, RotatingFileWriter files, SinkCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         try
         {
@@ -134,6 +147,7 @@ internal static class SinkCommand
         bool failed = await writer.Completion.ContinueWith(t => t.IsFaulted, TaskScheduler.Default).ConfigureAwait(false);
         int fileCount = files.Rotations + (files.CurrentPath is null ? 0 : 1);
         files.Dispose();
+        checkpoint.SaveIfChanged(null, 0); // the last file is closed and synced: everything is on the disk
         var stats = subscriber.GetStats();
         Stderr.Line($"sink stopped: {writer.Written} records in {fileCount} file(s), {stats.Gaps} gap(s), {stats.MissingRecords} missing, {stats.Malformed} malformed, {writer.Lost} not written");
         return failed ? 1 : 0;

@@ -63,6 +63,15 @@ internal sealed class RotatingFileWriter : IDisposable
     /// <summary>The file being written, if one is open.</summary>
     public string? CurrentPath { get; private set; }
 
+    /// <summary>Called with a new file's path once it is open and before anything is written to it (every earlier file is closed and synced).</summary>
+    public Action<string>? Opened { get; set; }
+
+    /// <summary>Bytes of the current file so far.</summary>
+    public long CurrentLength => _length;
+
+    /// <summary>True while lines written are not yet on the disk (no fsync since).</summary>
+    public bool Dirty => _dirty;
+
     /// <summary>When the lines written since the last fsync are due on disk; null when there are none.</summary>
     public DateTimeOffset? SyncDue => _dirty ? _dirtySince + _syncInterval : null;
 
@@ -79,7 +88,12 @@ internal sealed class RotatingFileWriter : IDisposable
             Rotations++;
         }
 
-        _current ??= Open();
+        if (_current is null)
+        {
+            _current = Open();
+            Opened?.Invoke(CurrentPath!);
+        }
+
         var laidOut = LayOut(lines, _length);
         try
         {

@@ -17,9 +17,11 @@ internal sealed class SinkWriter
 
     private readonly BatchQueue _queue;
     private readonly RotatingFileWriter _files;
+    private readonly SinkCheckpoint _checkpoint;
     private readonly TimeProvider _time;
     private readonly ArrayBufferWriter<byte> _lines = new(ChunkBytes + (ChunkBytes / 4));
     private readonly List<PendingBatch> _taken = [];
+    private readonly List<BatchHeader> _chunk = [];
     private readonly HashSet<(string Topic, string Publisher)> _streams = [];
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _written;
@@ -29,8 +31,13 @@ internal sealed class SinkWriter
     private int _rotations;
     private int _streamCount;
 
-    public SinkWriter(BatchQueue queue, RotatingFileWriter files, TimeProvider time)
+    public SinkWriter(BatchQueue queue, RotatingFileWriter files, SinkCheckpoint checkpoint, TimeProvider time)
     {
+        _checkpoint = checkpoint;
+
+        // A checkpoint at every new file: a sink killed before its first fsync still leaves one,
+        // and its successor reads the lines after it.
+        files.Opened = path => _checkpoint.Save(path, 0);
         _queue = queue;
         _files = files;
         _time = time;
@@ -64,6 +71,10 @@ internal sealed class SinkWriter
             {
                 WriteTaken(formatter);
                 _files.SyncIfDue();
+                if (!_files.Dirty)
+                {
+                    _checkpoint.SaveIfChanged(_files.CurrentPath, _files.CurrentLength);
+                }
             }
 
             _completion.TrySetResult();
@@ -103,6 +114,7 @@ internal sealed class SinkWriter
 
             var header = pending.Header;
             records += formatter.Format(new RecordBatch(header, pending.Buffer.AsMemory(0, pending.Length)), int.MaxValue, _lines, out string? error);
+            _chunk.Add(header);
             if (error is not null)
             {
                 Stderr.Line(error);
@@ -124,6 +136,7 @@ internal sealed class SinkWriter
     {
         if (_lines.WrittenCount == 0)
         {
+            _chunk.Clear();
             return;
         }
 
@@ -131,6 +144,12 @@ internal sealed class SinkWriter
         {
             _files.Write(_lines.WrittenSpan);
             Volatile.Write(ref _written, _written + records);
+
+            // In the checkpoint only once written: it never names a record the files lack.
+            foreach (var header in _chunk)
+            {
+                _checkpoint.Written(header);
+            }
         }
         catch (IOException ex)
         {
@@ -144,6 +163,7 @@ internal sealed class SinkWriter
         }
         finally
         {
+            _chunk.Clear();
             _lines.ResetWrittenCount();
             Volatile.Write(ref _bytesWritten, _files.BytesWritten);
             Volatile.Write(ref _rotations, _files.Rotations);
