@@ -27,7 +27,9 @@ internal sealed class RepairService
 {
     // Records resent per round at most: live data goes out between rounds whatever is asked.
     private const int RecordsPerRound = 8192;
-    private const int MaxPerStream = 16;
+    // Per stream, not per peer (an XPUB does not say which peer sent a message): one relay may
+    // rightly have every subscriber below it waiting for the same range, each joined to one request.
+    private const int MaxPerStream = 1024;
     private const int MaxPending = 4096;
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(10);
 

@@ -6,7 +6,7 @@ namespace Telemetry;
 /// <param name="EvictedBatches">Batches dropped from the window to stay within its byte and age bounds.</param>
 /// <param name="EvictedRecords">Records of those batches.</param>
 /// <param name="RepairsAnswered">Repair requests answered to their end marker.</param>
-/// <param name="RepairsForwarded">Repair requests passed upstream (relays).</param>
+/// <param name="RepairsForwarded">Repair requests passed to the upstream side (relays), including those joined to a request already in flight.</param>
 /// <param name="RepairsRefused">Repair requests refused: not entitled, over the bounds.</param>
 /// <param name="RepairsMalformed">Repair request frames that could not be read.</param>
 /// <param name="RecordsResent">Records sent again in answers.</param>
