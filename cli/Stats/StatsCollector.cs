@@ -21,7 +21,15 @@ internal sealed class StatsCollector(TimeProvider time)
             var topic = Get(header.Topic);
             topic.Total += header.Count;
             topic.Interval += header.Count;
-            topic.Latency.Add(Math.Max(0, latencyNs));
+            if (header.Repaired)
+            {
+                // Resent long after they were first sent: their age is not the feed's latency.
+                topic.Repaired += header.Count;
+            }
+            else
+            {
+                topic.Latency.Add(Math.Max(0, latencyNs));
+            }
 
             // The SDK hands the same publisher string for a stream every time, so this rarely allocates.
             topic.Publishers.Add(header.Publisher);
@@ -57,6 +65,7 @@ internal sealed class StatsCollector(TimeProvider time)
                     topic.Total,
                     topic.Gaps,
                     topic.Missing,
+                    topic.Repaired,
                     percentiles?.P50 / 1000,
                     percentiles?.P99 / 1000,
                     topic.Publishers.Count));
@@ -92,6 +101,8 @@ internal sealed class StatsCollector(TimeProvider time)
         public long Gaps { get; set; }
 
         public long Missing { get; set; }
+
+        public long Repaired { get; set; }
 
         public HashSet<string> Publishers { get; } = new(StringComparer.Ordinal);
 

@@ -5,7 +5,8 @@ namespace Telemetry.Cli.Stats;
 /// <param name="RecordsPerSecond">Records received per second over the last interval.</param>
 /// <param name="Total">Records received since start.</param>
 /// <param name="Gaps">Gaps detected since start.</param>
-/// <param name="Missing">Records reported missing since start.</param>
+/// <param name="Missing">Records reported missing since start (what no repair could fill).</param>
+/// <param name="Repaired">Missing records that came back in repair answers since start.</param>
 /// <param name="LatencyP50Us">Median of (receive time − send time) of the interval's batches, in µs; null without batches.</param>
 /// <param name="LatencyP99Us">99th percentile of the same, in µs.</param>
 /// <param name="Publishers">Distinct publishers seen on the topic.</param>
@@ -15,6 +16,7 @@ internal sealed record TopicRow(
     long Total,
     long Gaps,
     long Missing,
+    long Repaired,
     long? LatencyP50Us,
     long? LatencyP99Us,
     int Publishers);

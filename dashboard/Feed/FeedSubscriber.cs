@@ -68,6 +68,11 @@ internal sealed class FeedSubscriber(
         long now = UnixClock.NowNs();
         long latency = Math.Max(0, now - header.SentUnixNs);
         var topic = board.Topic(header.Topic, header.Kind);
+        if (header.Repaired)
+        {
+            topic.OnRepaired(header.Count);
+        }
+
         board.Publisher(header.Publisher).OnBatch(header.Topic, header.Session, header.Count, now);
         counters.OnBatch(header.Kind, header.Count, now);
         DashboardMetrics.ObserveLatency(latency);

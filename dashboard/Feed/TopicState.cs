@@ -20,6 +20,7 @@ internal sealed class TopicState(string topic, string kind)
     public string Publisher = string.Empty;
     public long Records;
     public long Gaps;
+    public long Repaired;
     public long MissingRecords;
     public long LastSeenNs;
     public long LatencySumNs;
@@ -66,6 +67,15 @@ internal sealed class TopicState(string topic, string kind)
         lock (Sync)
         {
             OnRecordsLocked(publisher, count, nowNs, latencyNs);
+        }
+    }
+
+    /// <summary>Receive thread: records of this topic that were missing came in a repair answer.</summary>
+    public void OnRepaired(int count)
+    {
+        lock (Sync)
+        {
+            Repaired += count;
         }
     }
 

@@ -25,12 +25,13 @@ public sealed record TickUpdate(string Topic, string Symbol, string Price, strin
 /// <param name="Publisher">The publisher of the last batch.</param>
 /// <param name="Rate">Records per second over the last second.</param>
 /// <param name="Records">Records received.</param>
-/// <param name="Gaps">Gaps detected.</param>
+/// <param name="Gaps">Gaps detected (what no repair could fill).</param>
 /// <param name="Missing">Records reported missing.</param>
 /// <param name="LatencyMs">Mean batch latency over the last second, in milliseconds.</param>
 /// <param name="LatencyMaxMs">Largest batch latency over the last second, in milliseconds.</param>
 /// <param name="AgeSeconds">Seconds since the last batch.</param>
-public sealed record TopicRow(string Topic, string Kind, string Publisher, double Rate, long Records, long Gaps, long Missing, double LatencyMs, double LatencyMaxMs, double AgeSeconds);
+/// <param name="Repaired">Missing records that came back in repair answers.</param>
+public sealed record TopicRow(string Topic, string Kind, string Publisher, double Rate, long Records, long Gaps, long Missing, double LatencyMs, double LatencyMaxMs, double AgeSeconds, long Repaired);
 
 /// <summary>A publisher, relay or subscriber in the system view.</summary>
 /// <param name="Role">publisher, relay or subscriber.</param>

@@ -92,7 +92,8 @@ internal static class Views
                 topic.MissingRecords,
                 Math.Round(topic.LatencyAvgMs, 3),
                 Math.Round(topic.LatencyMaxMs, 3),
-                Math.Round((nowNs - topic.LastSeenNs) / NsPerSecond, 1));
+                Math.Round((nowNs - topic.LastSeenNs) / NsPerSecond, 1),
+                topic.Repaired);
         }
     }
 

@@ -1,4 +1,4 @@
-// Topic monitor: per-topic rate, gaps and latency, refreshed once a second.
+// Topic monitor: per-topic rate, gaps, repaired records and latency, refreshed once a second.
 import { cell, fmtAge, fmtInt, fmtMs, fmtRate } from './format.js';
 
 const body = document.querySelector('#topics-table tbody');
@@ -33,6 +33,7 @@ function render() {
     cell(tr, fmtInt(r.Records), 'num');
     cell(tr, fmtInt(r.Gaps), r.Gaps > 0 ? 'num bad' : 'num');
     cell(tr, fmtInt(r.Missing), r.Missing > 0 ? 'num bad' : 'num');
+    cell(tr, fmtInt(r.Repaired), 'num');
     cell(tr, fmtMs(r.LatencyMs), 'num');
     cell(tr, fmtMs(r.LatencyMaxMs), 'num');
     cell(tr, fmtAge(r.AgeSeconds), r.AgeSeconds > 15 ? 'num warnc' : 'num');
