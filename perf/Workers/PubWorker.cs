@@ -27,6 +27,7 @@ internal static class PubWorker
             Name = "perf-pub",
             Bind = [bind],
             MaxBatchRecords = (int)args.Long("--max-batch", PublisherOptions.Default.MaxBatchRecords),
+            RetransmitWindowBytes = args.Long("--window-bytes", PublisherOptions.Default.RetransmitWindowBytes),
         };
 
         using var publisher = new TelemetryPublisher<Tick>(options);

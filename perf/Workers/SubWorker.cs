@@ -17,6 +17,10 @@ internal static class SubWorker
         {
             Connect = [args.Required("--connect")],
             Prefixes = [args.Text("--prefix") ?? "md."],
+
+            // Off by default: the suite's rows measure delivery (flat out, loss is expected and
+            // counted); asking for every lost record would measure the repair traffic instead.
+            GapRepair = Enum.Parse<GapRepair>(args.Text("--repair") ?? nameof(GapRepair.Off), ignoreCase: true),
         });
         subscriber.Start(measurement.OnBatch);
         return SubReport.Run("sub", measurement, () =>
