@@ -115,10 +115,8 @@ internal sealed class RepairClient
             return;
         }
 
-        EnvelopeReader.TryRead(body, out var envelope);
-        if (envelope.Session != stream.Session || !body.Span[envelope.Publisher].SequenceEqual(stream.PublisherUtf8))
+        if (!TryReadBatchOf(stream, body, out var envelope))
         {
-            _rejected.Add(DecodeError.BadField); // not the stream that was asked for
             return;
         }
 
@@ -134,16 +132,27 @@ internal sealed class RepairClient
 
     private void AcceptLate(StreamTracker.Stream stream, ReadOnlyMemory<byte> body)
     {
-        EnvelopeReader.TryRead(body, out var envelope);
-        if (envelope.Session != stream.Session || !body.Span[envelope.Publisher].SequenceEqual(stream.PublisherUtf8))
+        if (!TryReadBatchOf(stream, body, out var envelope))
         {
-            _rejected.Add(DecodeError.BadField);
             return;
         }
 
         long before = _counters.Repaired;
         _recovery.Accept(stream, envelope, body[envelope.RecordsOffset..], repaired: true);
         _counters.LateRepairs += envelope.Count - (_counters.Repaired - before);
+    }
+
+    /// <summary>Reads an answer batch (already validated); false, counted, when it is not of the stream that was asked for.</summary>
+    private bool TryReadBatchOf(StreamTracker.Stream stream, ReadOnlyMemory<byte> body, out Envelope envelope)
+    {
+        EnvelopeReader.TryRead(body, out envelope);
+        if (envelope.Session == stream.Session && body.Span[envelope.Publisher].SequenceEqual(stream.PublisherUtf8))
+        {
+            return true;
+        }
+
+        _rejected.Add(DecodeError.BadField);
+        return false;
     }
 
     private static bool Open(StreamRecovery recovery, Request request) =>

@@ -17,13 +17,8 @@ internal static class WitnessCheck
     public static async Task<List<(int Index, string Topic, List<GapEventArgs> Gaps)>> AssertExactGapsAsync(SubscribersBelow below, Collector<Tick> witness, string publisher)
     {
         // Records first, gaps second: a gap raised after the snapshot starts beyond its last record and is left out.
-        var delivered = below.Topics.Select(t => (t.Index, t.Topic, Records: below.Collectors[t.Index].Records.Where(r => r.Topic == t.Topic).ToList())).ToList();
+        var delivered = await DeliveredAsync(below, witness);
         var reported = below.Collectors.Select(c => c.Gaps.ToList()).ToList();
-        Assert.All(delivered, d => Assert.True(d.Records.Count > 0, $"subscriber {d.Index} got nothing on {d.Topic}"));
-        await Eventually.Until(
-            () => delivered.All(d => witness.Records.Where(r => r.Topic == d.Topic).Select(r => r.Sequence).DefaultIfEmpty().Max() >= d.Records[^1].Sequence),
-            20_000,
-            "the witness should get at least as far as the subscribers below");
 
         Assert.Empty(witness.Gaps);
         Assert.Empty(witness.Restarts);
@@ -61,12 +56,7 @@ internal static class WitnessCheck
     /// </summary>
     public static async Task<long[]> AssertExactRepairAsync(SubscribersBelow below, Collector<Tick> witness, string publisher)
     {
-        var delivered = below.Topics.Select(t => (t.Index, t.Topic, Records: below.Collectors[t.Index].Records.Where(r => r.Topic == t.Topic).ToList())).ToList();
-        Assert.All(delivered, d => Assert.True(d.Records.Count > 0, $"subscriber {d.Index} got nothing on {d.Topic}"));
-        await Eventually.Until(
-            () => delivered.All(d => witness.Records.Where(r => r.Topic == d.Topic).Select(r => r.Sequence).DefaultIfEmpty().Max() >= d.Records[^1].Sequence),
-            20_000,
-            "the witness should get at least as far as the subscribers below");
+        var delivered = await DeliveredAsync(below, witness);
         Assert.Empty(witness.Gaps);
         var truth = witness.Records.GroupBy(r => (r.Topic, r.Sequence)).ToDictionary(g => g.Key, g => g.Single());
         foreach (var (index, topic, records) in delivered)
@@ -80,5 +70,17 @@ internal static class WitnessCheck
         }
 
         return [.. below.Subscribers.Select(s => s.GetStats().RepairedRecords)];
+    }
+
+    /// <summary>What each subscriber got on each of its topics, once the witness has got at least as far.</summary>
+    private static async Task<List<(int Index, string Topic, List<Received<Tick>> Records)>> DeliveredAsync(SubscribersBelow below, Collector<Tick> witness)
+    {
+        var delivered = below.Topics.Select(t => (t.Index, t.Topic, Records: below.Collectors[t.Index].Records.Where(r => r.Topic == t.Topic).ToList())).ToList();
+        Assert.All(delivered, d => Assert.True(d.Records.Count > 0, $"subscriber {d.Index} got nothing on {d.Topic}"));
+        await Eventually.Until(
+            () => delivered.All(d => witness.Records.Where(r => r.Topic == d.Topic).Select(r => r.Sequence).DefaultIfEmpty().Max() >= d.Records[^1].Sequence),
+            20_000,
+            "the witness should get at least as far as the subscribers below");
+        return delivered;
     }
 }
