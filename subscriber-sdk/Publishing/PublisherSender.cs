@@ -33,6 +33,7 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
     private readonly List<PublisherTopic> _roundTopics = [];
     private readonly List<PublisherTopic> _activeTopics = [];
     private readonly long _windowAgeMs;
+    private readonly long _heartbeatForMs;
     private readonly long _heartbeatMs;
     private const int MaxHeartbeatsPerInterval = 1024;
     private long _nextHeartbeatMs;
@@ -62,6 +63,10 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
         _budget = new MessageBudget(options.MaxMessagesPerSecond);
         _thread = new Thread(Run) { IsBackground = true, Name = $"telemetry-pub {options.Name}" };
         _windowAgeMs = options.RetransmitWindowBytes > 0 ? (long)options.RetransmitWindowAge.TotalMilliseconds : 0;
+
+        // Heartbeats go on for the window's age even with no window: they still tell a receiver
+        // that it lost a tail (and so needs the current value) and that a quiet topic is not stale.
+        _heartbeatForMs = (long)options.RetransmitWindowAge.TotalMilliseconds;
         _heartbeatMs = (long)options.StreamHeartbeatInterval.TotalMilliseconds;
     }
 
@@ -416,9 +421,9 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
             _heartbeatCursor = (_heartbeatCursor == 0 || _heartbeatCursor > _activeTopics.Count ? _activeTopics.Count : _heartbeatCursor) - 1;
             int i = _heartbeatCursor;
             var topic = _activeTopics[i];
-            if (now - topic.SentMs > Math.Max(_windowAgeMs, _heartbeatMs))
+            if (now - topic.SentMs > Math.Max(_heartbeatForMs, _heartbeatMs))
             {
-                // Quiet for longer than anything of it is kept: nothing left to repair.
+                // Quiet for longer than the window's age: nothing of it is kept, nothing to tell.
                 topic.Active = false;
                 _activeTopics[i] = _activeTopics[^1];
                 _activeTopics.RemoveAt(_activeTopics.Count - 1);

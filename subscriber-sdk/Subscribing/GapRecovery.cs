@@ -19,6 +19,9 @@ internal sealed class GapRecovery(SubscriberOptions options, BatchConsumers cons
 {
     private readonly long _delayMs = (long)options.ResolveRepairDelay().TotalMilliseconds;
 
+    /// <summary>Asks the snapshot service for a topic's current value; null when the subscriber has no snapshot service.</summary>
+    public Action<string>? Resync { get; set; }
+
     /// <summary>Asks for the holes; set once after construction (the two refer to each other).</summary>
     public RepairClient Client { get; set; } = null!;
 
@@ -117,6 +120,16 @@ internal sealed class GapRecovery(SubscriberOptions options, BatchConsumers cons
             counters.Missing += (long)(b - a);
             Log.RepairFailed(logger, stream.Topic, stream.Publisher, a, b - 1, why);
             gap(new GapEventArgs(stream.Topic, stream.Publisher, stream.Session, a, b - 1));
+
+            // The latest value itself was lost (a tail no window holds): a price board needs the
+            // current value, not only the news that it is missing. The snapshot service has it.
+            if (!recovery.Hold && b >= stream.NextSequence && Resync is { } resync)
+            {
+                stream.ResyncFrom = a;
+                stream.ResyncEnd = b;
+                counters.ResyncRequests++;
+                resync(stream.Topic);
+            }
         });
         Drain(stream);
     }

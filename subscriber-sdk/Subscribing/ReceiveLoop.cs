@@ -87,7 +87,7 @@ internal sealed class ReceiveLoop
 
     /// <summary>Validates one message, applies it to its stream and delivers what is new.</summary>
     [System.Runtime.CompilerServices.SkipLocalsInit]
-    public void Process(ReadOnlySpan<byte> topicUtf8, ReadOnlyMemory<byte> body)
+    public void Process(ReadOnlySpan<byte> topicUtf8, ReadOnlyMemory<byte> body, bool fromSnapshot = false)
     {
         // A constant size, never the wire's: the validator refuses topics longer than this.
         Span<char> topicChars = stackalloc char[InboundValidator.MaxTopicChars];
@@ -122,6 +122,18 @@ internal sealed class ReceiveLoop
             {
                 stream.KindUtf8 = kindUtf8.ToArray();
                 stream.Kind = System.Text.Encoding.UTF8.GetString(kindUtf8);
+            }
+
+            if (fromSnapshot && stream.ResyncEnd != 0 && envelope.Session == stream.Session && envelope.Count == 1
+                && envelope.FirstSequence >= stream.ResyncFrom && envelope.FirstSequence < stream.ResyncEnd)
+            {
+                // The current value of a topic whose tail was lost: delivered, marked as a resync.
+                stream.ResyncEnd = 0;
+                _counters.Resynced++;
+                _consumers.Deliver(new RecordBatch(
+                    new BatchHeader(stream.Topic, stream.Publisher, stream.Session, envelope.FirstSequence, envelope.SentUnixNs, stream.Kind, 1, Resync: true),
+                    body[envelope.RecordsOffset..]));
+                return;
             }
 
             if (stream.Recovery is not null)

@@ -240,7 +240,10 @@ internal sealed class RepairClient
         {
             bool progress = left < request.MissingAtStart;
             recovery.Retries = progress ? 0 : recovery.Retries + 1;
-            if (progress || (why == "ok" && recovery.Retries <= MaxRetries))
+            // An end marker that says "ok" with nothing arrived: answers were dropped on the way, ask
+            // again a few times. A timeout with nothing at all: once more (the end may have been
+            // dropped too), then it is an older node that cannot answer, and the hole a gap.
+            if (progress || recovery.Retries <= (why == "ok" ? MaxRetries : 1))
             {
                 // Without progress the path is still congested (a backlog drains ahead of the
                 // answers): ask again after 50, 100, 200... ms rather than at once.

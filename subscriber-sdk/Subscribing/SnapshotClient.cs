@@ -89,7 +89,7 @@ internal sealed class SnapshotClient : IDisposable
             if (frames[1].Length > 0)
             {
                 _counters.Messages++;
-                _receive.Process(frames[1], frames[2]);
+                _receive.Process(frames[1], frames[2], fromSnapshot: true);
             }
             else if (--pending.Remaining == 0)
             {

@@ -160,6 +160,11 @@ internal sealed class StreamTracker
         /// <summary>Holes and held records while some of the stream is missing; null when none is.</summary>
         public StreamRecovery? Recovery { get; set; }
 
+        /// <summary>A lost tail waiting for the topic's current value from the snapshot service: first..end (exclusive); end 0 when none.</summary>
+        public ulong ResyncFrom { get; set; }
+
+        public ulong ResyncEnd { get; set; }
+
         /// <summary>Set when the tracker forgets the stream: answers still on their way for it are late.</summary>
         public bool Forgotten { get; set; }
     }

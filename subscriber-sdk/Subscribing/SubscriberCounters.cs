@@ -22,4 +22,6 @@ internal sealed class SubscriberCounters
     public long RepairRequests;
     public long Repaired;
     public long LateRepairs;
+    public long ResyncRequests;
+    public long Resynced;
 }

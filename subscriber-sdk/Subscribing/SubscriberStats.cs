@@ -19,6 +19,7 @@ namespace Telemetry;
 /// <param name="SnapshotTimeouts">Snapshots abandoned because a service did not answer in time.</param>
 /// <param name="RepairRequests">Repair requests sent for missing records (<see cref="SubscriberOptions.GapRepair"/>).</param>
 /// <param name="RepairedRecords">Missing records that came in repair answers and were delivered.</param>
+/// <param name="Resyncs">Topics whose latest value was lost beyond every window and came back from the snapshot service (<see cref="BatchHeader.Resync"/>).</param>
 /// <param name="LateRepairRecords">Records of repair answers that came after their request was given up, dropped.</param>
 public readonly record struct SubscriberStats(
     long Messages,
@@ -39,4 +40,5 @@ public readonly record struct SubscriberStats(
     long SnapshotTimeouts,
     long RepairRequests = 0,
     long RepairedRecords = 0,
-    long LateRepairRecords = 0);
+    long LateRepairRecords = 0,
+    long Resyncs = 0);

@@ -107,6 +107,10 @@ public sealed class TelemetrySubscriber : IAsyncDisposable, IDisposable
         _poller = [_socket, _commands];
         _recovery.Client = new RepairClient(_socket, _prefixes, options, _recovery, _counters, _rejected, _poller);
         _snapshots = options.Snapshot ? new SnapshotClient(options, _poller, _prefixes, _receive, _counters, _logger) : null;
+        if (_snapshots is { } snapshots)
+        {
+            _recovery.Resync = topic => snapshots.Request([topic]);
+        }
         Log.SubscriberStarted(_logger, string.Join(", ", BoundEndpoints.Concat(options.Connect)), string.Join(", ", options.Prefixes.Select(p => $"'{p}'")));
     }
 
@@ -198,7 +202,8 @@ public sealed class TelemetrySubscriber : IAsyncDisposable, IDisposable
             Volatile.Read(ref c.SnapshotTimeouts),
             Volatile.Read(ref c.RepairRequests),
             Volatile.Read(ref c.Repaired),
-            Volatile.Read(ref c.LateRepairs));
+            Volatile.Read(ref c.LateRepairs),
+            Volatile.Read(ref c.Resynced));
     }
 
     /// <summary>Counters of each epgm:// input (sources, repairs, losses), in the order the endpoints were given.</summary>

@@ -8,6 +8,7 @@ namespace Telemetry;
 /// <param name="SentUnixNs">When the batch was sent, Unix time in nanoseconds.</param>
 /// <param name="Kind">The record kind (<c>tick</c>, <c>log</c>, <c>metric</c> or an application's own).</param>
 /// <param name="Count">Number of records delivered from this batch.</param>
+/// <param name="Resync">True when this is a topic's current value from the snapshot service, delivered because the records before it were lost beyond every window (the "latest value" contract; needs <see cref="SubscriberOptions.Snapshot"/>).</param>
 /// <param name="Repaired">True when these records were missing and came in a repair answer (<see cref="GapRepair.Immediate"/> delivers them after later ones).</param>
 public readonly record struct BatchHeader(
     string Topic,
@@ -17,4 +18,5 @@ public readonly record struct BatchHeader(
     long SentUnixNs,
     string Kind,
     int Count,
-    bool Repaired = false);
+    bool Repaired = false,
+    bool Resync = false);

@@ -84,14 +84,35 @@ public class GapRepairTests
         }
     }
 
+    [Fact]
+    public async Task A_lost_latest_value_that_no_window_holds_is_resynchronised_from_the_snapshot_service()
+    {
+        // No window at all: nothing can be repaired. The tail is lost and only heartbeats tell;
+        // the subscriber reports the gap and then gets the topic's current value, marked as a resync.
+        var (collector, subscriber, publisher) = await LoseRecordsAsync(GapRepair.Immediate, sendFinal: false, windowBytes: 0, snapshots: true);
+        await using (publisher)
+        await using (subscriber)
+        {
+            await Eventually.Until(() => subscriber.GetStats().Resyncs == 1, 60_000, "the lost tail should be resynchronised");
+            var resync = Assert.Single(collector.Batches, b => b.Header.Resync);
+            Assert.Equal(((ulong)Total, 1), (resync.Header.FirstSequence, resync.Header.Count));
+            Assert.Equal(Total, collector.Records.Last().Record.ExchangeTimeNs);
+            Assert.NotEmpty(collector.Gaps);
+            Assert.Contains(collector.Gaps, g => g.LastMissing == Total);
+            Assert.Equal(0, subscriber.GetStats().RepairedRecords);
+        }
+    }
+
     /// <summary>
     /// A subscriber whose receive thread is stalled behind 1- and 8-message high-water marks while
     /// <see cref="Total"/> ticks are published: the publisher's XPUB drops most of them silently.
     /// </summary>
-    private static async Task<(Collector<Tick>, TelemetrySubscriber, TelemetryPublisher<Tick>)> LoseRecordsAsync(GapRepair repair, bool sendFinal, long windowBytes = 256L << 20)
+    private static async Task<(Collector<Tick>, TelemetrySubscriber, TelemetryPublisher<Tick>)> LoseRecordsAsync(GapRepair repair, bool sendFinal, long windowBytes = 256L << 20, bool snapshots = false)
     {
+        string snapshotEndpoint = $"inproc://gap-repair-{Guid.NewGuid():N}.snapshot";
         var publisher = new TelemetryPublisher<Tick>(new PublisherOptions
         {
+            SnapshotBind = snapshots ? [snapshotEndpoint] : [],
             Bind = ["tcp://127.0.0.1:*"],
             SendHighWatermark = 8,
             MaxBatchRecords = 16,
@@ -104,6 +125,8 @@ public class GapRepairTests
             Prefixes = ["md."],
             ReceiveHighWatermark = 1,
             GapRepair = repair,
+            Snapshot = snapshots,
+            SnapshotEndpoints = snapshots ? [snapshotEndpoint] : [],
         }, Log);
         using var stall = new ManualResetEventSlim(false);
         var collector = new Collector<Tick>();
