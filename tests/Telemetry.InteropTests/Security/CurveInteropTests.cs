@@ -13,7 +13,7 @@ public class CurveInteropTests
         var server = CurveKeyPair.Generate();
         await using var publisher = new TelemetryPublisher<Tick>(new PublisherOptions { Bind = ["tcp://127.0.0.1:*"], CurveSecretKey = server.SecretKey });
         var topic = publisher.Topic("md.SIM.AAA");
-        await using var peer = PythonPeer.Start("curve_peer.py", "sub", "--connect", publisher.BoundEndpoints[0], "--server-key", server.PublicKey, "--prefix", "md.SIM.", "--records", "500");
+        await using var peer = PythonPeer.Start("curve_peer.py", "sub", "--connect", publisher.BoundEndpoints[0], $"--server-key={server.PublicKey}", "--prefix", "md.SIM.", "--records", "500");
         await Eventually.UntilAsync(() => Task.FromResult(publisher.GetStats().Subscriptions == 1), 30_000, () => $"the libzmq subscription should arrive over CURVE; {publisher.GetStats()}\n{peer.Describe()}");
         for (int s = 1; s <= 500; s++)
         {
@@ -32,7 +32,7 @@ public class CurveInteropTests
         PythonPeer.SkipIfUnavailable();
         var server = CurveKeyPair.Generate();
         string endpoint = FreePort.TcpEndpoint();
-        await using var peer = PythonPeer.Start("curve_peer.py", "xpub", "--bind", endpoint, "--secret-key", server.SecretKey, "--topic", "md.PY.AAA", "--records", "300");
+        await using var peer = PythonPeer.Start("curve_peer.py", "xpub", "--bind", endpoint, $"--secret-key={server.SecretKey}", "--topic", "md.PY.AAA", "--records", "300");
         await Eventually.Until(() => PythonPeer.JsonLines(peer).Any(), 30_000, "the libzmq XPUB should bind");
 
         var plain = new Collector<Tick>();

@@ -87,32 +87,62 @@ public class GapRepairTests
     [Fact]
     public async Task A_lost_latest_value_that_no_window_holds_is_resynchronised_from_the_snapshot_service()
     {
-        // No window at all: nothing can be repaired. The tail is lost and only heartbeats tell;
-        // the subscriber reports the gap and then gets the topic's current value, marked as a resync.
-        var (collector, subscriber, publisher) = await LoseRecordsAsync(GapRepair.Immediate, sendFinal: false, windowBytes: 0, snapshots: true);
-        await using (publisher)
-        await using (subscriber)
+        // No window at all: nothing can be repaired. The link is cut after record 10 while 11..20
+        // are published; after the heal only the stream heartbeat shows the lost tail. The
+        // subscriber reports the exact gap, then gets the current value, record 20, as a resync.
+        string snapshots = $"inproc://resync-{Guid.NewGuid():N}.snapshot";
+        await using var publisher = new TelemetryPublisher<Tick>(new PublisherOptions
         {
-            await Eventually.Until(() => subscriber.GetStats().Resyncs == 1, 60_000, "the lost tail should be resynchronised");
-            var resync = Assert.Single(collector.Batches, b => b.Header.Resync);
-            Assert.Equal(((ulong)Total, 1), (resync.Header.FirstSequence, resync.Header.Count));
-            Assert.Equal(Total, collector.Records.Last().Record.ExchangeTimeNs);
-            Assert.NotEmpty(collector.Gaps);
-            Assert.Contains(collector.Gaps, g => g.LastMissing == Total);
-            Assert.Equal(0, subscriber.GetStats().RepairedRecords);
+            Bind = ["tcp://127.0.0.1:*"],
+            SnapshotBind = [snapshots],
+            RetransmitWindowBytes = 0,
+            StreamHeartbeatInterval = TimeSpan.FromMilliseconds(200),
+        });
+        await using var proxy = TcpProxy.To(publisher.BoundEndpoints[0]);
+        var collector = new Collector<Tick>();
+        await using var subscriber = collector.Attach(new TelemetrySubscriber(new SubscriberOptions
+        {
+            Connect = [proxy.Endpoint],
+            Prefixes = ["md.LAST"],
+            GapRepair = GapRepair.Immediate,
+            Snapshot = true,
+            SnapshotEndpoints = [snapshots],
+        }));
+        await Eventually.Until(() => publisher.GetStats().Subscriptions == 1 && subscriber.GetStats().Snapshots == 1, 20_000);
+        var topic = publisher.Topic("md.LAST");
+        for (int i = 1; i <= 10; i++)
+        {
+            publisher.Publish(topic, TestBatches.Tick(i));
         }
+
+        await Eventually.Until(() => collector.Records.Count == 10, 20_000);
+        proxy.Cut();
+        await Eventually.Until(() => publisher.GetStats().Connections == 0, 20_000, "the publisher should see the link go");
+        for (int i = 11; i <= 20; i++)
+        {
+            publisher.Publish(topic, TestBatches.Tick(i));
+        }
+
+        await publisher.FlushAsync();
+        proxy.Heal();
+        await Eventually.Until(() => subscriber.GetStats().Resyncs == 1, 30_000, "the lost tail should be resynchronised");
+
+        var gap = Assert.Single(collector.Gaps);
+        Assert.Equal((11UL, 20UL), (gap.FirstMissing, gap.LastMissing));
+        var resync = Assert.Single(collector.Batches, b => b.Header.Resync);
+        Assert.Equal((20UL, 1), (resync.Header.FirstSequence, resync.Header.Count));
+        Assert.Equal([.. Enumerable.Range(1, 10).Select(i => (ulong)i), 20UL], collector.Records.Select(r => r.Sequence));
+        Assert.Equal(20, collector.Records.Last().Record.ExchangeTimeNs);
     }
 
     /// <summary>
     /// A subscriber whose receive thread is stalled behind 1- and 8-message high-water marks while
     /// <see cref="Total"/> ticks are published: the publisher's XPUB drops most of them silently.
     /// </summary>
-    private static async Task<(Collector<Tick>, TelemetrySubscriber, TelemetryPublisher<Tick>)> LoseRecordsAsync(GapRepair repair, bool sendFinal, long windowBytes = 256L << 20, bool snapshots = false)
+    private static async Task<(Collector<Tick>, TelemetrySubscriber, TelemetryPublisher<Tick>)> LoseRecordsAsync(GapRepair repair, bool sendFinal, long windowBytes = 256L << 20)
     {
-        string snapshotEndpoint = $"inproc://gap-repair-{Guid.NewGuid():N}.snapshot";
         var publisher = new TelemetryPublisher<Tick>(new PublisherOptions
         {
-            SnapshotBind = snapshots ? [snapshotEndpoint] : [],
             Bind = ["tcp://127.0.0.1:*"],
             SendHighWatermark = 8,
             MaxBatchRecords = 16,
@@ -125,8 +155,6 @@ public class GapRepairTests
             Prefixes = ["md."],
             ReceiveHighWatermark = 1,
             GapRepair = repair,
-            Snapshot = snapshots,
-            SnapshotEndpoints = snapshots ? [snapshotEndpoint] : [],
         }, Log);
         using var stall = new ManualResetEventSlim(false);
         var collector = new Collector<Tick>();
