@@ -52,9 +52,9 @@ internal sealed class SubscriptionIntake
             }
 
             // The requester took its answer's route away: it has what it needs, or gave up.
-            if (frame.Length > 1 && frame[0] == 0 && RepairProtocol.IsAnswerTopic(StripToken(frame[1..])))
+            if (frame.Length > 1 && frame[0] == 0 && EntitlementWire.Split(_frame.SliceAsMemory()[1..]).Prefix is var route && RepairProtocol.IsAnswerTopic(route.Span))
             {
-                _repairs.Cancel(Encoding.UTF8.GetString(StripToken(frame[1..])[RepairProtocol.AnswerPrefix.Length..]));
+                _repairs.Cancel(Encoding.UTF8.GetString(route.Span[RepairProtocol.AnswerPrefix.Length..]));
             }
 
             if (_gate is not null)
@@ -103,13 +103,6 @@ internal sealed class SubscriptionIntake
         }
 
         return drained;
-    }
-
-    /// <summary>A subscription's prefix without the entitlement token that may follow it after a NUL.</summary>
-    private static ReadOnlySpan<byte> StripToken(ReadOnlySpan<byte> body)
-    {
-        int nul = body.IndexOf((byte)0);
-        return nul < 0 ? body : body[..nul];
     }
 
     private static void Apply(GateResult result, ISubscriptionObserver observer, Action<bool, string> barrier)

@@ -1,4 +1,3 @@
-using MessagePack;
 using Microsoft.Extensions.Logging;
 using Telemetry.Internal;
 using Telemetry.Transport.Pgm;
@@ -144,8 +143,9 @@ internal sealed class GapRecovery(SubscriberOptions options, BatchConsumers cons
     /// <summary>Delivers records <paramref name="from"/>..<paramref name="to"/> of a batch (whose first record is <paramref name="batchFirst"/>), or holds them.</summary>
     private void Place(StreamTracker.Stream stream, ulong batchFirst, ulong from, ulong to, long sentNs, ReadOnlyMemory<byte> records, bool repaired)
     {
-        if (!TrySlice(records, (int)(from - batchFirst), (int)(to - from), out var slice))
+        if (!BoundedSkip.TrySlice(records, (int)(from - batchFirst), (int)(to - from), out var slice))
         {
+            rejected.Add(DecodeError.BadRecord);
             return;
         }
 
@@ -226,33 +226,5 @@ internal sealed class GapRecovery(SubscriberOptions options, BatchConsumers cons
     {
         var header = new BatchHeader(stream.Topic, stream.Publisher, stream.Session, first, sentNs, stream.Kind, count, repaired);
         consumers.Deliver(new RecordBatch(header, records));
-    }
-
-    /// <summary>Records <paramref name="skip"/>.. of <paramref name="records"/>, <paramref name="take"/> of them.</summary>
-    private bool TrySlice(ReadOnlyMemory<byte> records, int skip, int take, out ReadOnlyMemory<byte> slice)
-    {
-        slice = default;
-        try
-        {
-            var reader = new MessagePackReader(records);
-            for (int i = 0; i < skip; i++)
-            {
-                BoundedSkip.Skip(ref reader);
-            }
-
-            int start = (int)reader.Consumed;
-            for (int i = 0; i < take; i++)
-            {
-                BoundedSkip.Skip(ref reader);
-            }
-
-            slice = records[start..(int)reader.Consumed];
-            return true;
-        }
-        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException)
-        {
-            rejected.Add(DecodeError.BadRecord);
-            return false;
-        }
     }
 }

@@ -1,4 +1,3 @@
-using MessagePack;
 using Microsoft.Extensions.Logging;
 using NetMQ;
 using Telemetry.Internal;
@@ -163,8 +162,9 @@ internal sealed class ReceiveLoop
         }
 
         var records = body[envelope.RecordsOffset..];
-        if (skip > 0 && !TrySkipRecords(ref records, skip))
+        if (skip > 0 && !BoundedSkip.TrySlice(records, skip, take: -1, out records))
         {
+            _rejected.Add(DecodeError.BadRecord);
             return;
         }
 
@@ -200,26 +200,6 @@ internal sealed class ReceiveLoop
                 return true;
             default:
                 return true;
-        }
-    }
-
-    private bool TrySkipRecords(ref ReadOnlyMemory<byte> records, int skip)
-    {
-        try
-        {
-            var reader = new MessagePackReader(records);
-            for (int i = 0; i < skip; i++)
-            {
-                BoundedSkip.Skip(ref reader);
-            }
-
-            records = records[(int)reader.Consumed..];
-            return true;
-        }
-        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException)
-        {
-            _rejected.Add(DecodeError.BadRecord);
-            return false;
         }
     }
 }

@@ -14,6 +14,42 @@ internal static class BoundedSkip
 {
     public const int MaxDepth = 500;
 
+    /// <summary>
+    /// Records <paramref name="skip"/>.. of a run of consecutive records, <paramref name="take"/> of
+    /// them (all the rest when negative); false when the bytes end early or nest too deep.
+    /// </summary>
+    public static bool TrySlice(ReadOnlyMemory<byte> records, int skip, int take, out ReadOnlyMemory<byte> slice)
+    {
+        slice = default;
+        try
+        {
+            var reader = new MessagePackReader(records);
+            for (int i = 0; i < skip; i++)
+            {
+                Skip(ref reader);
+            }
+
+            int start = (int)reader.Consumed;
+            if (take < 0)
+            {
+                slice = records[start..];
+                return true;
+            }
+
+            for (int i = 0; i < take; i++)
+            {
+                Skip(ref reader);
+            }
+
+            slice = records[start..(int)reader.Consumed];
+            return true;
+        }
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Skips one value.</summary>
     /// <exception cref="MessagePackSerializationException">It nests deeper than <see cref="MaxDepth"/>.</exception>
     /// <exception cref="EndOfStreamException">The input ends inside it.</exception>
