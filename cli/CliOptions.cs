@@ -25,6 +25,12 @@ internal static class CliOptions
     };
 
     /// <summary>What a subscribing command does about missing records (docs/wire-format.md, section 14).</summary>
+    /// <summary>Asks for the nodes' conflated feed (<see cref="SubscriberOptions.ConflatedFeed"/>).</summary>
+    public static Option<bool> Conflated() => new("--conflated")
+    {
+        Description = "Ask publishers and relays for their conflated feed: each topic's latest value about 10 times a second instead of every record (what a screen on a slow link wants); what is skipped is counted as conflated, never as a gap.",
+    };
+
     public static Option<GapRepair> Repair(GapRepair defaultValue) => new("--repair")
     {
         Description = $"Missing records: bykind (hold logs, deliver the rest at once), hold (every record in order), immediate (repaired records come later), off (report gaps only). Default: {defaultValue.ToString().ToLowerInvariant()}.",

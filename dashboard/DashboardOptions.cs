@@ -18,6 +18,13 @@ public sealed record DashboardOptions
     /// <summary>Entitlement token sent with the subscriptions, for publishers and relays that enforce entitlements.</summary>
     public string? EntitlementToken { get; init; }
 
+    /// <summary>
+    /// Subscribe to the relays' conflated feed (<see cref="SubscriberOptions.ConflatedFeed"/>): each
+    /// topic's latest value about 10 times a second rather than every record, for a dashboard on a
+    /// slow link. Logs then arrive conflated too, so keep it for price and metric boards.
+    /// </summary>
+    public bool ConflatedFeed { get; init; }
+
     /// <summary>HTTP port of the page and <c>/metrics</c>.</summary>
     public int Port { get; init; } = 5080;
 

@@ -27,6 +27,9 @@ internal sealed class RelayMetrics(RelayLifetime relay, IOptions<MetricsOptions>
     private static readonly Hosting.RetransmitMetrics Retransmit = new("relay");
     private static readonly Counter Coalesced = Metrics.CreateCounter("telemetry_relay_repairs_coalesced_total", "Downstream repair requests joined to one already in flight upstream for the same range.");
 
+    private static readonly Counter Conflated = Metrics.CreateCounter("telemetry_relay_conflated_records_total", "Records the conflated feed replaced by a newer one of their topic before sending (peers with _cfl. subscriptions).");
+    private static readonly Counter ConflatedSent = Metrics.CreateCounter("telemetry_relay_conflated_sent_total", "Latest values the conflated feed sent.");
+
     protected override void Update()
     {
         var c = relay.Relay.GetStats();
@@ -45,6 +48,8 @@ internal sealed class RelayMetrics(RelayLifetime relay, IOptions<MetricsOptions>
         SnapshotRequests.Update(c.Snapshots);
         Retransmit.Update(c.Retransmit);
         Coalesced.IncTo(c.RepairsCoalesced);
+        Conflated.IncTo(c.ConflatedRecords);
+        ConflatedSent.IncTo(c.ConflatedSent);
         Snapshots.WithLabels("upstream").IncTo(c.Snapshots.Answered - c.SnapshotsFromCacheOnly);
         Snapshots.WithLabels("cache_only").IncTo(c.SnapshotsFromCacheOnly);
         CachedTopics.Set(c.CachedTopics);

@@ -7,7 +7,7 @@ namespace Telemetry.Cli.Stats;
 /// <summary>Renders the <c>stat</c> table as plain text with aligned columns.</summary>
 internal static class StatTable
 {
-    private static readonly string[] Headers = ["TOPIC", "REC/S", "TOTAL", "GAPS", "MISSING", "REPAIRED", "P50 µs", "P99 µs", "PUBS"];
+    private static readonly string[] Headers = ["TOPIC", "REC/S", "TOTAL", "GAPS", "MISSING", "REPAIRED", "RESYNC", "CONFL", "P50 µs", "P99 µs", "PUBS"];
 
     /// <summary>The table of the <paramref name="top"/> busiest topics, with a title line and a note on the rest.</summary>
     public static string Render(IReadOnlyList<TopicRow> rows, int top, DateTimeOffset now)
@@ -19,7 +19,7 @@ internal static class StatTable
 
         var text = new StringBuilder();
         double totalRate = rows.Sum(r => r.RecordsPerSecond);
-        text.Append(CultureInfo.InvariantCulture, $"telemetry stat  {now:HH:mm:ss}  topics={rows.Count}  rec/s={totalRate:0}  total={rows.Sum(r => r.Total)}  gaps={rows.Sum(r => r.Gaps)}  repaired={rows.Sum(r => r.Repaired)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"telemetry stat  {now:HH:mm:ss}  topics={rows.Count}  rec/s={totalRate:0}  total={rows.Sum(r => r.Total)}  gaps={rows.Sum(r => r.Gaps)}  repaired={rows.Sum(r => r.Repaired)}  resynced={rows.Sum(r => r.Resynced)}  conflated={rows.Sum(r => r.Conflated)}\n");
         foreach (var row in cells)
         {
             for (int c = 0; c < row.Length; c++)
@@ -50,6 +50,8 @@ internal static class StatTable
         row.Gaps.ToString(CultureInfo.InvariantCulture),
         row.Missing.ToString(CultureInfo.InvariantCulture),
         row.Repaired.ToString(CultureInfo.InvariantCulture),
+        row.Resynced.ToString(CultureInfo.InvariantCulture),
+        row.Conflated.ToString(CultureInfo.InvariantCulture),
         row.LatencyP50Us?.ToString(CultureInfo.InvariantCulture) ?? "-",
         row.LatencyP99Us?.ToString(CultureInfo.InvariantCulture) ?? "-",
         row.Publishers.ToString(CultureInfo.InvariantCulture),

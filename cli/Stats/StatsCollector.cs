@@ -21,6 +21,12 @@ internal sealed class StatsCollector(TimeProvider time)
             var topic = Get(header.Topic);
             topic.Total += header.Count;
             topic.Interval += header.Count;
+            topic.Conflated += header.Conflated;
+            if (header.Resync)
+            {
+                topic.Resynced++;
+            }
+
             if (header.Repaired)
             {
                 // Resent long after they were first sent: their age is not the feed's latency.
@@ -66,6 +72,8 @@ internal sealed class StatsCollector(TimeProvider time)
                     topic.Gaps,
                     topic.Missing,
                     topic.Repaired,
+                    topic.Resynced,
+                    topic.Conflated,
                     percentiles?.P50 / 1000,
                     percentiles?.P99 / 1000,
                     topic.Publishers.Count));
@@ -103,6 +111,10 @@ internal sealed class StatsCollector(TimeProvider time)
         public long Missing { get; set; }
 
         public long Repaired { get; set; }
+
+        public long Resynced { get; set; }
+
+        public long Conflated { get; set; }
 
         public HashSet<string> Publishers { get; } = new(StringComparer.Ordinal);
 

@@ -34,6 +34,7 @@ internal sealed class FeedSubscriber(
                 Snapshot = source.Snapshot,
                 CurveServerKey = options.Demo ? null : options.CurveServerKey,
                 EntitlementToken = options.Demo ? null : options.EntitlementToken,
+                ConflatedFeed = options.ConflatedFeed,
             },
             logger);
         _subscriber.GapDetected += OnGap;
@@ -68,9 +69,9 @@ internal sealed class FeedSubscriber(
         long now = UnixClock.NowNs();
         long latency = Math.Max(0, now - header.SentUnixNs);
         var topic = board.Topic(header.Topic, header.Kind);
-        if (header.Repaired)
+        if (header.Repaired || header.Resync || header.Conflated > 0)
         {
-            topic.OnRepaired(header.Count);
+            topic.OnRecovered(header.Repaired ? header.Count : 0, header.Resync, header.Conflated);
         }
 
         board.Publisher(header.Publisher).OnBatch(header.Topic, header.Session, header.Count, now);

@@ -21,6 +21,8 @@ internal sealed class TopicState(string topic, string kind)
     public long Records;
     public long Gaps;
     public long Repaired;
+    public long Resyncs;
+    public long Conflated;
     public long MissingRecords;
     public long LastSeenNs;
     public long LatencySumNs;
@@ -70,12 +72,14 @@ internal sealed class TopicState(string topic, string kind)
         }
     }
 
-    /// <summary>Receive thread: records of this topic that were missing came in a repair answer.</summary>
-    public void OnRepaired(int count)
+    /// <summary>Receive thread: missing records came in a repair answer, the latest value came back from a snapshot (resync), or a node's conflated feed replaced records by newer ones.</summary>
+    public void OnRecovered(int repaired, bool resync, long conflated)
     {
         lock (Sync)
         {
-            Repaired += count;
+            Repaired += repaired;
+            Resyncs += resync ? 1 : 0;
+            Conflated += conflated;
         }
     }
 

@@ -15,6 +15,7 @@ internal sealed class DashboardMetrics(DashboardCounters counters, TopicBoard bo
     private static readonly Counter Batches = Prometheus.Metrics.CreateCounter("telemetry_dashboard_batches_total", "Batches (ZeroMQ messages) received.");
     private static readonly Counter Gaps = Prometheus.Metrics.CreateCounter("telemetry_dashboard_gaps_total", "Gaps detected in the streams received.");
     private static readonly Counter Missing = Prometheus.Metrics.CreateCounter("telemetry_dashboard_missing_records_total", "Records reported missing by those gaps.");
+    private static readonly Counter Recovered = Prometheus.Metrics.CreateCounter("telemetry_dashboard_recovered_records_total", "Records that were not lost after all: repaired (came in repair answers), resynced (latest values back from the snapshot service), conflated (replaced by newer ones in a node's conflated feed or the delivery buffer).", "how");
     private static readonly Counter Malformed = Prometheus.Metrics.CreateCounter("telemetry_dashboard_malformed_total", "Messages rejected as malformed by the subscriber.");
     private static readonly Counter Pushes = Prometheus.Metrics.CreateCounter("telemetry_dashboard_pushes_total", "Messages pushed to the pages, by message type.", "message");
     private static readonly Counter TopicUpdates = Prometheus.Metrics.CreateCounter("telemetry_dashboard_topic_updates_total", "Per-topic price updates pushed after conflation (at most one per topic per push).");
@@ -45,7 +46,11 @@ internal sealed class DashboardMetrics(DashboardCounters counters, TopicBoard bo
         Batches.IncTo(Volatile.Read(ref counters.Batches));
         Gaps.IncTo(Volatile.Read(ref counters.Gaps));
         Missing.IncTo(Volatile.Read(ref counters.MissingRecords));
-        Malformed.IncTo(subscriber.Stats.Malformed);
+        var stats = subscriber.Stats;
+        Malformed.IncTo(stats.Malformed);
+        Recovered.WithLabels("repaired").IncTo(stats.RepairedRecords);
+        Recovered.WithLabels("resynced").IncTo(stats.Resyncs);
+        Recovered.WithLabels("conflated").IncTo(stats.Conflated);
         Pushes.WithLabels("ticks").IncTo(Volatile.Read(ref counters.TickPushes));
         Pushes.WithLabels("logs").IncTo(Volatile.Read(ref counters.LogPushes));
         Pushes.WithLabels("topics").IncTo(Volatile.Read(ref counters.TopicPushes));

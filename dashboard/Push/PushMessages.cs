@@ -31,7 +31,9 @@ public sealed record TickUpdate(string Topic, string Symbol, string Price, strin
 /// <param name="LatencyMaxMs">Largest batch latency over the last second, in milliseconds.</param>
 /// <param name="AgeSeconds">Seconds since the last batch.</param>
 /// <param name="Repaired">Missing records that came back in repair answers.</param>
-public sealed record TopicRow(string Topic, string Kind, string Publisher, double Rate, long Records, long Gaps, long Missing, double LatencyMs, double LatencyMaxMs, double AgeSeconds, long Repaired);
+/// <param name="Resyncs">Times the latest value was lost beyond every window and came back from the snapshot service.</param>
+/// <param name="Conflated">Records a node's conflated feed replaced by newer ones (superseded, not lost).</param>
+public sealed record TopicRow(string Topic, string Kind, string Publisher, double Rate, long Records, long Gaps, long Missing, double LatencyMs, double LatencyMaxMs, double AgeSeconds, long Repaired, long Resyncs, long Conflated);
 
 /// <summary>A publisher, relay or subscriber in the system view.</summary>
 /// <param name="Role">publisher, relay or subscriber.</param>

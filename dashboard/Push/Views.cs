@@ -93,7 +93,9 @@ internal static class Views
                 Math.Round(topic.LatencyAvgMs, 3),
                 Math.Round(topic.LatencyMaxMs, 3),
                 Math.Round((nowNs - topic.LastSeenNs) / NsPerSecond, 1),
-                topic.Repaired);
+                topic.Repaired,
+                topic.Resyncs,
+                topic.Conflated);
         }
     }
 

@@ -38,6 +38,7 @@ internal sealed class Forwarder : ISubscriptionObserver, IDisposable
     private readonly List<PgmInput> _pgmInputs = [];
     private readonly UpstreamRepairs _repairs;
     private readonly NetMQTimer _repairTimer = new(TimeSpan.FromMilliseconds(1)) { Enable = false };
+    private readonly NetMQTimer _conflationTimer;
     private Thread? _thread;
     private Msg _topic;
     private Msg _body;
@@ -106,6 +107,11 @@ internal sealed class Forwarder : ISubscriptionObserver, IDisposable
             ScheduleRepairs();
         };
         _poller.Add(_repairTimer);
+
+        // While a peer holds a conflated subscription, its latest values go out each interval even when no data arrives to end a round.
+        _conflationTimer = new NetMQTimer(TimeSpan.FromMilliseconds(_node.Conflation.IntervalMs)) { Enable = false };
+        _conflationTimer.Elapsed += (_, _) => _node.EndRound();
+        _poller.Add(_conflationTimer);
         _node.Snapshots?.Attach(_poller);
         if (_node.Snapshots is not null)
         {
@@ -134,6 +140,9 @@ internal sealed class Forwarder : ISubscriptionObserver, IDisposable
 
     /// <summary>The window's and the repairs' counters.</summary>
     public RetransmitStats Retransmit => _node.RetransmitStats;
+
+    /// <summary>Records the conflated feed replaced by newer ones before sending, and the latest values it sent.</summary>
+    public (long Conflated, long Sent) Conflation => (_node.Conflation.Conflated, _node.Conflation.Sent);
 
     /// <summary>Downstream repair requests joined to one already in flight upstream.</summary>
     public long RepairsCoalesced => _repairs.Coalesced;
@@ -211,9 +220,17 @@ internal sealed class Forwarder : ISubscriptionObserver, IDisposable
         EntitlementSecret = options.EntitlementSecret,
         WindowBytes = options.RetransmitWindowBytes,
         WindowAge = options.RetransmitWindowAge,
+        ConflateInterval = options.ConflateInterval,
     };
 
-    private void ScheduleRepairs() => _repairTimer.Enable = _node.Repairs.HasWork || _repairs.Pending > 0;
+    private void ScheduleRepairs()
+    {
+        _repairTimer.Enable = _node.Repairs.HasWork || _repairs.Pending > 0;
+        if (_conflationTimer.Enable != _node.Conflation.Active)
+        {
+            _conflationTimer.Enable = _node.Conflation.Active;
+        }
+    }
 
     private void ForwardBatches()
     {

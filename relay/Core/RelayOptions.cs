@@ -75,6 +75,12 @@ public sealed record RelayOptions
     /// <summary>The longest a forwarded batch is kept for gap repair.</summary>
     public TimeSpan RetransmitWindowAge { get; init; } = Distribution.NodeOptions.DefaultWindowAge;
 
+    /// <summary>
+    /// How often peers with conflated subscriptions (<c>_cfl.&lt;prefix&gt;</c>, <see cref="SubscriberOptions.ConflatedFeed"/>)
+    /// are sent each changed topic's latest value; what came between is counted as conflated.
+    /// </summary>
+    public TimeSpan ConflateInterval { get; init; } = Distribution.NodeOptions.DefaultConflateInterval;
+
     /// <summary>Returns the problems with these settings.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -105,6 +111,11 @@ public sealed record RelayOptions
         if (SendHighWatermark < 1 || ReceiveHighWatermark < 1 || SubscriptionHighWatermark < 1)
         {
             problems.Add("High-water marks must be at least 1.");
+        }
+
+        if (ConflateInterval < TimeSpan.FromMilliseconds(1) || ConflateInterval > TimeSpan.FromMinutes(1))
+        {
+            problems.Add("Relay:ConflateInterval must be 1 ms to 1 minute.");
         }
 
         if (HeartbeatInterval <= TimeSpan.Zero || HeartbeatTimeout <= HeartbeatInterval)

@@ -20,6 +20,8 @@ namespace Telemetry.Relay;
 /// <param name="Snapshots">The snapshot service's counters.</param>
 /// <param name="Retransmit">The retransmission window and the repair requests answered or forwarded.</param>
 /// <param name="RepairsCoalesced">Downstream repair requests joined to one already in flight upstream for the same range.</param>
+/// <param name="ConflatedRecords">Records the conflated feed replaced by a newer one of their topic before sending (docs/wire-format.md, section 15).</param>
+/// <param name="ConflatedSent">Latest values the conflated feed sent.</param>
 /// <param name="Malformed">Messages refused by the inbound validator, by kind (metric label, e.g. <c>bad_topic</c>).</param>
 public sealed record RelayStats(
     long UpMessages,
@@ -41,7 +43,9 @@ public sealed record RelayStats(
     SnapshotStats Snapshots,
     IReadOnlyDictionary<string, long> Malformed,
     RetransmitStats Retransmit = default,
-    long RepairsCoalesced = 0)
+    long RepairsCoalesced = 0,
+    long ConflatedRecords = 0,
+    long ConflatedSent = 0)
 {
     /// <summary>Every refused message, whatever its kind.</summary>
     public long MalformedTotal => Malformed.Values.Sum();

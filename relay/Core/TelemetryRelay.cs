@@ -65,7 +65,9 @@ public sealed class TelemetryRelay : IDisposable
             _forwarder.SnapshotStats,
             c.Rejected.ByKind(),
             _forwarder.Retransmit,
-            _forwarder.RepairsCoalesced);
+            _forwarder.RepairsCoalesced,
+            _forwarder.Conflation.Conflated,
+            _forwarder.Conflation.Sent);
     }
 
     /// <summary>Counters of the epgm:// outputs, in the order given.</summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using NetMQ;
 using NetMQ.Sockets;
+using Telemetry.Distribution;
 using Telemetry.Internal;
 using Telemetry.Snapshots;
 using Telemetry.Wire;

@@ -23,6 +23,7 @@ internal sealed class DistributionNode : IDisposable
     private readonly NetMQMonitor _monitor;
     private readonly SubscriptionIntake _intake;
     private readonly SentMessageBytes? _sentBytes;
+    private Action<byte[], byte[]>? _sendConflated;
 
     /// <summary>Sets the node up and attaches its endpoints.</summary>
     /// <param name="options">What to bind, connect and serve.</param>
@@ -59,7 +60,8 @@ internal sealed class DistributionNode : IDisposable
 
             Window = new RetransmitWindow(options.WindowBytes, options.WindowAge);
             Repairs = new RepairService(Window, SendAnswer, secret, logger, options.Owner, options.SendHighWatermark > 0 ? Math.Max(1, options.SendHighWatermark / 2) : 0);
-            _intake = new SubscriptionIntake(_socket, gate, Counters, logger, Repairs);
+            Conflation = new ConflatedFeed(options.ConflateInterval, options.MaxConflatedTopics);
+            _intake = new SubscriptionIntake(_socket, gate, Counters, logger, Repairs, Conflation);
             _monitor = new NetMQMonitor(_socket, $"inproc://telemetry-node-{Guid.NewGuid():N}", SocketEvents.Accepted | SocketEvents.Connected | SocketEvents.Disconnected);
             _monitor.Accepted += (_, _) => Counters.Connected();
             _monitor.Connected += (_, _) => Counters.Connected();
@@ -116,6 +118,9 @@ internal sealed class DistributionNode : IDisposable
     /// <summary>Answers repair requests from <see cref="Window"/> (or, in a relay, passes them upstream).</summary>
     public RepairService Repairs { get; }
 
+    /// <summary>The latest value per topic for peers with conflated subscriptions.</summary>
+    public ConflatedFeed Conflation { get; }
+
     /// <summary>The endpoints bound (with <c>*</c> ports resolved) and the epgm groups, in the order given.</summary>
     public IReadOnlyList<string> BoundEndpoints { get; }
 
@@ -155,17 +160,30 @@ internal sealed class DistributionNode : IDisposable
         Window.Add(streamKey, topic, first, count, header, records, Environment.TickCount64);
         SendMessage(topic, header, records);
         Pgm.Write(topic, header, records);
+        if (Conflation.Active)
+        {
+            Conflation.Offer(topic, header, records);
+        }
     }
 
     /// <summary>Keeps a batch in the window without sending it: its topic has no subscriber now, but had one within the window's age.</summary>
     public void Retain(ReadOnlySpan<byte> topic, ReadOnlySpan<byte> header, ReadOnlySpan<byte> records, ReadOnlySpan<char> streamKey, ulong first, int count) =>
         Window.Add(streamKey, topic, first, count, header, records, Environment.TickCount64);
 
-    /// <summary>Ends a round of sends: the epgm outputs send their partly filled packets, the window drops what aged out.</summary>
+    /// <summary>
+    /// Ends a round of sends: the epgm outputs send their partly filled packets, the window drops what
+    /// aged out, and the conflated feed sends its latest values when its interval is up (the owner
+    /// ends a round at least that often while <see cref="ConflatedFeed.HasWork"/>).
+    /// </summary>
     public void EndRound()
     {
         Pgm.Flush();
-        Window.Evict(Environment.TickCount64);
+        long now = Environment.TickCount64;
+        Window.Evict(now);
+        if (Conflation.HasWork)
+        {
+            Conflation.Flush(now, _sendConflated ??= (topic, body) => SendMessage(topic, body, default));
+        }
     }
 
     private void SendAnswer(string topic, ReadOnlySpan<byte> body) =>
@@ -200,6 +218,11 @@ internal sealed class DistributionNode : IDisposable
         int size = body.Size;
         Window.Add(streamKey, topic.Slice(), first, count, body.Slice(), default, Environment.TickCount64);
         Pgm.Write(topic.Slice(), body.Slice(), default);
+        if (Conflation.Active)
+        {
+            Conflation.Offer(topic.Slice(), body.Slice(), default);
+        }
+
         _socket.Send(ref topic, more: true);
         _socket.Send(ref body, more: false);
         Counters.Sent(size);
@@ -214,6 +237,7 @@ internal sealed class DistributionNode : IDisposable
         Pgm.Dispose();
         _socket.Dispose();
         _sentBytes?.Dispose();
+        Conflation.Dispose();
     }
 
     private void NoteBarrier(bool subscribe, string nonce) => Snapshots?.NoteBarrier(subscribe, nonce);

@@ -60,6 +60,15 @@ internal sealed record NodeOptions
 
     public static readonly TimeSpan DefaultWindowAge = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often the conflated feed sends each changed topic's latest value (docs/wire-format.md, section 15).</summary>
+    public TimeSpan ConflateInterval { get; init; } = DefaultConflateInterval;
+
+    /// <summary>100 ms: the ~10 updates a second per topic a screen can show.</summary>
+    public static readonly TimeSpan DefaultConflateInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The most topics the conflated feed keeps a latest value of.</summary>
+    public int MaxConflatedTopics { get; init; } = 100_000;
+
     /// <summary>The entitlement secret (base64); null turns the gate off.</summary>
     public string? EntitlementSecret { get; init; }
 }

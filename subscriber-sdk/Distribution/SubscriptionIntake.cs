@@ -12,7 +12,10 @@ namespace Telemetry.Distribution;
 /// Reads what downstream peers send the XPUB: subscribes and unsubscribes, each either plain or, with
 /// entitlements on, decided by the <see cref="EntitlementGate"/> (in manual mode only what it honours
 /// enters the XPUB's trie, so an unentitled peer is sent no byte of other topics). Snapshot barriers
-/// (<c>_snap.&lt;nonce&gt;</c>) are told apart from interest in data. Used on the node's thread only.
+/// (<c>_snap.&lt;nonce&gt;</c>) are told apart from interest in data. A conflated subscription
+/// (<c>_cfl.&lt;prefix&gt;</c>) is interest in the prefix's data too, served by the node's
+/// <see cref="ConflatedFeed"/>: the observer hears of a prefix when its first holder of either kind
+/// comes and its last of both goes. Used on the node's thread only.
 /// </summary>
 internal sealed class SubscriptionIntake
 {
@@ -21,11 +24,16 @@ internal sealed class SubscriptionIntake
     private readonly NodeCounters _counters;
     private readonly ILogger _logger;
     private readonly RepairService _repairs;
+    private readonly ConflatedFeed _conflation;
+
+    // Per data prefix: held plainly, held conflated (the XPUB says when each starts and ends).
+    private readonly Dictionary<string, (bool Plain, bool Conflated)> _interest = new(StringComparer.Ordinal);
     private Msg _frame;
 
-    public SubscriptionIntake(XPublisherSocket socket, EntitlementGate? gate, NodeCounters counters, ILogger logger, RepairService repairs)
+    public SubscriptionIntake(XPublisherSocket socket, EntitlementGate? gate, NodeCounters counters, ILogger logger, RepairService repairs, ConflatedFeed conflation)
     {
         _repairs = repairs;
+        _conflation = conflation;
         _socket = socket;
         _gate = gate;
         _counters = counters;
@@ -78,7 +86,15 @@ internal sealed class SubscriptionIntake
             bool subscribe = frame[0] == 1;
             string prefix = Encoding.UTF8.GetString(frame[1..]);
             bool isBarrier = prefix.StartsWith(SnapshotProtocol.BarrierPrefix, StringComparison.Ordinal);
-            observer.OnSubscription(subscribe, prefix, isBarrier);
+            if (isBarrier)
+            {
+                observer.OnSubscription(subscribe, prefix, barrier: true);
+            }
+            else
+            {
+                Interest(observer, subscribe, prefix);
+            }
+
             if (isBarrier)
             {
                 barrier(subscribe, prefix[SnapshotProtocol.BarrierPrefix.Length..]);
@@ -105,12 +121,40 @@ internal sealed class SubscriptionIntake
         return drained;
     }
 
-    private static void Apply(GateResult result, ISubscriptionObserver observer, Action<bool, string> barrier)
+    /// <summary>A plain or conflated subscription of a data prefix changed: tells the feed, and the observer when the prefix's interest as a whole changed.</summary>
+    private void Interest(ISubscriptionObserver observer, bool subscribe, string prefix)
+    {
+        bool conflated = ConflationProtocol.IsConflated(prefix);
+        string data = ConflationProtocol.DataPrefix(prefix);
+        _interest.TryGetValue(data, out var was);
+        var now = conflated ? was with { Conflated = subscribe } : was with { Plain = subscribe };
+        if (now.Plain || now.Conflated)
+        {
+            _interest[data] = now;
+        }
+        else
+        {
+            _interest.Remove(data);
+        }
+
+        if (conflated && was.Conflated != now.Conflated)
+        {
+            _conflation.Subscribe(subscribe, data);
+        }
+
+        bool held = was.Plain || was.Conflated, holds = now.Plain || now.Conflated;
+        if (held != holds)
+        {
+            observer.OnSubscription(holds, data, barrier: false);
+        }
+    }
+
+    private void Apply(GateResult result, ISubscriptionObserver observer, Action<bool, string> barrier)
     {
         switch (result.Action)
         {
             case GateAction.Subscribed or GateAction.Departed:
-                observer.OnSubscription(result.Action == GateAction.Subscribed, result.Prefix, barrier: false);
+                Interest(observer, result.Action == GateAction.Subscribed, result.Prefix);
                 break;
             case GateAction.BarrierOn or GateAction.BarrierOff:
                 observer.OnSubscription(result.Action == GateAction.BarrierOn, result.Prefix, barrier: true);

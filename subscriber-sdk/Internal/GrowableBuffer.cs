@@ -17,6 +17,8 @@ internal sealed class GrowableBuffer : IBufferWriter<byte>, IDisposable
 
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
 
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
+
     public void Reset() => _written = 0;
 
     public void Advance(int count) => _written += count;

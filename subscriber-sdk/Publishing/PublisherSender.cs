@@ -19,6 +19,9 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
     // subscription change and the size of the per-round arrays.
     private const int MaxRoundRecords = 16_384;
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(50);
+
+    // While the conflated feed holds changed values, idle waits are short enough not to delay them much past its interval.
+    private static readonly TimeSpan ConflationWait = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(2);
 
     private readonly PublisherOptions _options;
@@ -224,6 +227,11 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
                         break;
                     }
 
+                    if (_node.Conflation.HasWork)
+                    {
+                        _node.EndRound(); // the conflated feed's latest values, when its interval is up
+                    }
+
                     Idle();
                     continue;
                 }
@@ -272,7 +280,7 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
         {
             // A timeout, not an indefinite wait: subscriptions arriving while idle must still be read
             // off the socket before they pile up against its high-water mark.
-            _wake.Wait(_node?.Repairs.HasWork == true ? TimeSpan.FromMilliseconds(1) : IdleWait);
+            _wake.Wait(_node?.Repairs.HasWork == true ? TimeSpan.FromMilliseconds(1) : _node?.Conflation.HasWork == true ? ConflationWait : IdleWait);
         }
 
         Volatile.Write(ref _sleeping, 0);

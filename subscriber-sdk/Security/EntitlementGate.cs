@@ -102,7 +102,8 @@ internal sealed class EntitlementGate(byte[] secret, ILogger logger, string owne
         string? token = nul < 0 ? null : Encoding.ASCII.GetString(body[(nul + 1)..]);
         string? refusal = "no token";
         var grant = token is null ? null : EntitlementTokens.Verify(secret, token, _time.GetUtcNow(), out refusal);
-        string? reason = grant is null ? refusal : grant.Covers(prefix) ? null : "prefix not granted";
+        // A conflated subscription (_cfl.<prefix>) carries the prefix's data: it needs the prefix's grant.
+        string? reason = grant is null ? refusal : grant.Covers(Wire.ConflationProtocol.DataPrefix(prefix)) ? null : "prefix not granted";
         if (reason is not null)
         {
             Release(socket);

@@ -13,8 +13,10 @@ namespace Telemetry.Subscribing;
 /// messages against those bytes, which no topic starts with, so the socket is then an XSUB: it sends
 /// the subscriptions as written, replays them on reconnect, and leaves filtering to the publisher,
 /// which sends each pipe only what it honoured. Used on the receive thread (and the constructor).
+/// A conflated subscriber (<see cref="SubscriberOptions.ConflatedFeed"/>) subscribes each prefix as
+/// <c>_cfl.&lt;prefix&gt;</c>, while holding and matching the data prefix.
 /// </summary>
-internal sealed class PrefixSubscriptions(NetMQSocket socket, string? token)
+internal sealed class PrefixSubscriptions(NetMQSocket socket, string? token, bool conflated = false)
 {
     private readonly HashSet<string> _prefixes = new(StringComparer.Ordinal);
     private readonly PrefixSet _matcher = new();
@@ -37,7 +39,7 @@ internal sealed class PrefixSubscriptions(NetMQSocket socket, string? token)
             return false;
         }
 
-        Send(subscribe: true, prefix);
+        Send(subscribe: true, conflated ? Wire.ConflationProtocol.Prefix + prefix : prefix);
         _matcher.Add(Encoding.UTF8.GetBytes(prefix));
         return true;
     }
@@ -50,7 +52,7 @@ internal sealed class PrefixSubscriptions(NetMQSocket socket, string? token)
             return false;
         }
 
-        Send(subscribe: false, prefix);
+        Send(subscribe: false, conflated ? Wire.ConflationProtocol.Prefix + prefix : prefix);
         _matcher.Remove(Encoding.UTF8.GetBytes(prefix));
         return true;
     }

@@ -25,12 +25,16 @@ internal sealed class ReceiveLoop
     private readonly Action<GapEventArgs> _gap;
     private readonly Action<PublisherRestartedEventArgs> _restart;
     private readonly GapRecovery _recovery;
+
+    // Every stream comes from nodes' conflated feeds: a jump forward is conflation, not loss.
+    private readonly bool _conflatedFeed;
     private Msg _topic;
     private Msg _body;
     private volatile bool _stopping;
 
-    public ReceiveLoop(NetMQSocket socket, StreamTracker tracker, RejectedInput rejected, SubscriberCounters counters, BatchConsumers consumers, ILogger logger, Action<GapEventArgs> gap, Action<PublisherRestartedEventArgs> restart, GapRecovery recovery)
+    public ReceiveLoop(NetMQSocket socket, StreamTracker tracker, RejectedInput rejected, SubscriberCounters counters, BatchConsumers consumers, ILogger logger, Action<GapEventArgs> gap, Action<PublisherRestartedEventArgs> restart, GapRecovery recovery, bool conflatedFeed = false)
     {
+        _conflatedFeed = conflatedFeed;
         _recovery = recovery;
         _socket = socket;
         _tracker = tracker;
@@ -73,6 +77,14 @@ internal sealed class ReceiveLoop
                     continue;
                 }
 
+                if (ConflationProtocol.IsConflated(_topic.Slice()))
+                {
+                    // The conflated feed's latest value of a topic: a batch like any other, whose
+                    // jumps in sequence were made on purpose (docs/wire-format.md, section 15).
+                    Process(ConflationProtocol.DataTopic(_topic.Slice()), _body.SliceAsMemory());
+                    continue;
+                }
+
                 Process(_topic.Slice(), _body.SliceAsMemory());
             }
         }
@@ -103,6 +115,7 @@ internal sealed class ReceiveLoop
         var kindUtf8 = span[envelope.Kind];
         var stream = _tracker.Find(topic, publisherUtf8);
         int skip = 0;
+        long conflated = 0;
         string topicName, publisher, kind;
         if (stream is null)
         {
@@ -147,7 +160,7 @@ internal sealed class ReceiveLoop
                 _recovery.GiveUpAll(stream, "publisher restarted");
             }
 
-            if (!Sequence(stream, envelope, body, out skip))
+            if (!Sequence(stream, envelope, body, out skip, out conflated))
             {
                 return;
             }
@@ -168,15 +181,20 @@ internal sealed class ReceiveLoop
             return;
         }
 
-        var header = new BatchHeader(topicName, publisher, envelope.Session, envelope.FirstSequence + (ulong)skip, envelope.SentUnixNs, kind, envelope.Count - skip);
+        var header = new BatchHeader(topicName, publisher, envelope.Session, envelope.FirstSequence + (ulong)skip, envelope.SentUnixNs, kind, envelope.Count - skip, Conflated: conflated);
         _consumers.Deliver(new RecordBatch(header, records));
     }
 
     /// <summary>Applies the batch to its stream; false when nothing of it is new.</summary>
-    private bool Sequence(StreamTracker.Stream stream, in Envelope envelope, ReadOnlyMemory<byte> body, out int skip)
+    private bool Sequence(StreamTracker.Stream stream, in Envelope envelope, ReadOnlyMemory<byte> body, out int skip, out long conflated)
     {
+        conflated = 0;
         switch (StreamTracker.Apply(stream, envelope.Session, envelope.FirstSequence, envelope.Count, out skip, out ulong previous))
         {
+            case SequenceVerdict.Gap when _conflatedFeed:
+                conflated = (long)(envelope.FirstSequence - previous);
+                _counters.FeedConflated += conflated;
+                return true;
             case SequenceVerdict.Gap when _recovery.Enabled:
                 // Asked for, not yet reported: only what no window holds is a gap.
                 _recovery.OnGap(stream, envelope, body[envelope.RecordsOffset..], previous);

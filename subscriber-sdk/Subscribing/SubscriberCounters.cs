@@ -24,4 +24,5 @@ internal sealed class SubscriberCounters
     public long LateRepairs;
     public long ResyncRequests;
     public long Resynced;
+    public long FeedConflated;
 }

@@ -97,6 +97,18 @@ public sealed record SubscriberOptions
     public long MaxHeldBytes { get; init; } = 16 << 20;
 
     /// <summary>
+    /// Asks publishers and relays for their conflated feed instead of every record: each topic's
+    /// latest value at most once per the node's conflation interval (a relay's <c>--conflate-interval</c>,
+    /// 100 ms by default), so a screen on a slow link sees current values rather than a backlog or
+    /// holes. The records in between were replaced on purpose: they are counted in
+    /// <see cref="SubscriberStats.Conflated"/> and <see cref="BatchHeader.Conflated"/>, never reported
+    /// as gaps, and never asked for. Needs a node that speaks the conflated feed (docs/wire-format.md,
+    /// section 15); an older one sends such a subscriber nothing. With <see cref="Snapshot"/> the
+    /// current values also come at once on joining. False by default.
+    /// </summary>
+    public bool ConflatedFeed { get; init; }
+
+    /// <summary>
     /// Streams this subscriber already handled up to a point (a restarted sink's checkpoint): the
     /// first batch of such a stream is not a new baseline but continues from
     /// <see cref="StreamPosition.LastSequence"/>, so what was published meanwhile is asked for like

@@ -11,7 +11,7 @@ namespace Telemetry;
 /// <param name="Malformed">Messages rejected as malformed (wrong frames, bad topic, bad envelope or record), each also logged once per kind.</param>
 /// <param name="KindMismatch">Records skipped because their kind did not match the reader's record type.</param>
 /// <param name="Dropped">Records dropped by the delivery buffer (<see cref="BufferFullMode.DropOldest"/>).</param>
-/// <param name="Conflated">Records replaced by a newer one of the same topic (<see cref="BufferFullMode.Conflate"/>).</param>
+/// <param name="Conflated">Records replaced by a newer one of the same topic: in the delivery buffer (<see cref="BufferFullMode.Conflate"/>) or by the node's conflated feed (<see cref="SubscriberOptions.ConflatedFeed"/>).</param>
 /// <param name="Untracked">Batches delivered without gap detection because the stream bound was reached.</param>
 /// <param name="HandlerErrors">Batches whose handler threw.</param>
 /// <param name="Buffered">Records waiting in the delivery buffer now.</param>

@@ -48,7 +48,7 @@ public sealed class TelemetrySubscriber : IAsyncDisposable, IDisposable
         _rejected = new RejectedInput(_logger, "Subscriber");
         _consumers = new BatchConsumers(_counters, _rejected, _logger);
         _socket = PrefixSubscriptions.CreateSocket(options);
-        _prefixes = new PrefixSubscriptions(_socket, options.EntitlementToken);
+        _prefixes = new PrefixSubscriptions(_socket, options.EntitlementToken, options.ConflatedFeed);
         try
         {
             _socket.Options.ReceiveHighWatermark = options.ReceiveHighWatermark;
@@ -95,7 +95,7 @@ public sealed class TelemetrySubscriber : IAsyncDisposable, IDisposable
         }
 
         _recovery = new GapRecovery(options, _consumers, _counters, _rejected, _logger, e => Raise(GapDetected, e));
-        _receive = new ReceiveLoop(_socket, _tracker, _rejected, _counters, _consumers, _logger, e => Raise(GapDetected, e), e => Raise(PublisherRestarted, e), _recovery);
+        _receive = new ReceiveLoop(_socket, _tracker, _rejected, _counters, _consumers, _logger, e => Raise(GapDetected, e), e => Raise(PublisherRestarted, e), _recovery, options.ConflatedFeed);
         _socket.ReceiveReady += (_, _) => _receive.OnReceiveReady();
         _commands.ReceiveReady += (_, _) =>
         {
@@ -194,7 +194,7 @@ public sealed class TelemetrySubscriber : IAsyncDisposable, IDisposable
             _rejected.Total + Volatile.Read(ref c.ReceiveFailures),
             Volatile.Read(ref c.KindMismatch),
             subscriptions.Sum(s => s.Dropped),
-            subscriptions.Sum(s => s.Conflated),
+            subscriptions.Sum(s => s.Conflated) + Volatile.Read(ref c.FeedConflated),
             Volatile.Read(ref c.Untracked),
             Volatile.Read(ref c.HandlerErrors),
             subscriptions.Sum(s => s.Buffered),

@@ -34,6 +34,8 @@ function render() {
     cell(tr, fmtInt(r.Gaps), r.Gaps > 0 ? 'num bad' : 'num');
     cell(tr, fmtInt(r.Missing), r.Missing > 0 ? 'num bad' : 'num');
     cell(tr, fmtInt(r.Repaired), 'num');
+    cell(tr, fmtInt(r.Resyncs), 'num');
+    cell(tr, fmtInt(r.Conflated), 'num');
     cell(tr, fmtMs(r.LatencyMs), 'num');
     cell(tr, fmtMs(r.LatencyMaxMs), 'num');
     cell(tr, fmtAge(r.AgeSeconds), r.AgeSeconds > 15 ? 'num warnc' : 'num');

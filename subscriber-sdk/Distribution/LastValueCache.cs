@@ -3,11 +3,12 @@ using MessagePack;
 using Telemetry.Internal;
 using Telemetry.Wire;
 
-namespace Telemetry.Relay;
+namespace Telemetry.Distribution;
 
 /// <summary>
-/// The last batch of every topic that crossed the relay, kept as bytes: one copy per batch on the
-/// forwarding path (a memcpy, no decoding); the last record is cut out only when a snapshot asks.
+/// The last batch of each topic, kept as bytes: one copy per batch on the forwarding path (a memcpy,
+/// no decoding); the last record is cut out only when it is asked for. A relay's snapshot service
+/// reads it, and a node's <see cref="ConflatedFeed"/> keeps one of its own.
 /// </summary>
 internal sealed class LastValueCache(int maxTopics)
 {
@@ -17,18 +18,19 @@ internal sealed class LastValueCache(int maxTopics)
     public int Count => _entries.Count;
 
     /// <summary>Keeps <paramref name="batch"/> as the topic's last; the caller has validated both (<see cref="InboundValidator"/>).</summary>
-    public void Update(ReadOnlySpan<char> topic, ReadOnlySpan<byte> batch, in Envelope envelope)
+    /// <returns>False when the topic is not kept (a heartbeat, or the cache is full of other topics).</returns>
+    public bool Update(ReadOnlySpan<char> topic, ReadOnlySpan<byte> batch, in Envelope envelope)
     {
         if (envelope.Count == 0)
         {
-            return;
+            return false;
         }
 
         if (!Lookup.TryGetValue(topic, out var entry))
         {
             if (_entries.Count >= maxTopics)
             {
-                return;
+                return false;
             }
 
             entry = new Entry();
@@ -43,7 +45,24 @@ internal sealed class LastValueCache(int maxTopics)
         batch.CopyTo(entry.Bytes);
         entry.Length = batch.Length;
         entry.Envelope = envelope;
+        return true;
     }
+
+    /// <summary>The topic's last record as a one-record batch, and that record's sequence number; null when the topic is not kept.</summary>
+    public byte[]? LastRecord(string topic, out ulong sequence)
+    {
+        sequence = 0;
+        if (!_entries.TryGetValue(topic, out var entry))
+        {
+            return null;
+        }
+
+        sequence = entry.Envelope.FirstSequence + (ulong)entry.Envelope.Count - 1;
+        return TryCutLast(entry);
+    }
+
+    /// <summary>Forgets every topic.</summary>
+    public void Clear() => _entries.Clear();
 
     /// <summary>The topics under <paramref name="prefixes"/> with their last record as a one-record batch.</summary>
     public IEnumerable<(string Topic, byte[] Batch)> LastRecords(List<string> prefixes, Snapshots.SnapshotAnswer except)
