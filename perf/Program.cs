@@ -9,6 +9,7 @@ using Telemetry.Perf.Workers;
 // perf worker ROLE ...               a party of the suite (started by e2e)
 // perf pubsub|relay [--seconds N] [--symbols N]  publisher host -> (relay ->) in-process subscriber
 // perf alloc [--records N]           bytes allocated per record in steady state, in one process
+// perf repair [--holes N] [--hole-size N]  time to repair a hole of N records from the publisher's window
 // perf soak [--minutes N] [--rate N] [--symbols N] [--warmup-seconds N] [--sample-seconds N] [--out DIR]:
 //   publisher host -> relay -> subscriber as three processes at a fixed rate, RSS of each sampled.
 // perf pgm-send|pgm-recv --endpoint epgm://... [--messages N] [--size B] [--rate kbit/s] [--recovery-ms N]:
@@ -33,6 +34,7 @@ return command switch
     "pubsub" => await PubSubThroughput.RunAsync(Arg("--seconds", 10), Arg("--symbols", 1), configuration, viaRelay: false),
     "relay" => await PubSubThroughput.RunAsync(Arg("--seconds", 10), Arg("--symbols", 1), configuration, viaRelay: true),
     "alloc" => await SteadyStateAllocations.RunAsync(Arg("--records", 1_000_000)),
+    "repair" => await RepairLatency.RunAsync(Arg("--holes", 50), Arg("--hole-size", 1000)),
     "soak" => await SoakRun.RunAsync(
         new SoakSettings
         {
@@ -74,7 +76,7 @@ static int Usage()
         usage: perf micro [--filter PATTERN]...        BenchmarkDotNet microbenchmarks (MemoryDiagnoser)
                perf e2e [--quick] [--json PATH] [--markdown PATH] [--only a,b]
                perf worker pub|sub|nats-pub|nats-sub ... (started by e2e)
-               perf pubsub|relay [--seconds N] [--symbols N] | perf alloc [--records N]
+               perf pubsub|relay [--seconds N] [--symbols N] | perf alloc [--records N] | perf repair [--holes N] [--hole-size N]
                perf soak [--minutes N] [--rate N] [--symbols N] [--warmup-seconds N] [--sample-seconds N] [--out DIR]
                perf pgm-send|pgm-recv --endpoint epgm://IFACE;GROUP:PORT [--messages N] [--size B] [--rate KBPS] [--recovery-ms N]
         """);

@@ -21,6 +21,7 @@ internal static class E2eCommand
         var scenarios = new (string Name, Func<Task<ScenarioResult>> Run)[]
         {
             ("pubsub", () => telemetry.FlatOutAsync("pubsub", "publisher -> subscriber, one topic, flat out; every tick decoded and handed to the application (flat out, latency is time spent in full queues)", 1, viaRelay: false)),
+            ("pubsub_nowindow", () => telemetry.FlatOutAsync("pubsub_nowindow", "as pubsub, with the publisher's retransmission window off (--window-bytes 0): what the window costs flat out", 1, viaRelay: false, windowBytes: 0)),
             ("libzmq_pubsub", () => peers.LibzmqAsync("libzmq_pubsub", "libzmq PUB -> SUB (C), 32-byte messages flat out", 0)),
             ("nats_pubsub", peers.NatsAsync),
             ("relay", () => telemetry.FlatOutAsync("relay", "publisher -> relay host -> subscriber, one topic, flat out (latency: time in full queues)", 1, viaRelay: true)),
@@ -28,6 +29,8 @@ internal static class E2eCommand
             ("latency10k", telemetry.LatencyAsync),
             ("libzmq_latency10k", () => peers.LibzmqAsync("libzmq_latency10k", "libzmq PUB -> SUB (C), 32-byte messages paced at 10,000/s; one-way latency, CO-corrected", 10_000)),
             ("zipf1000", telemetry.ZipfAsync),
+            ("window_on_1m", () => telemetry.WindowCostAsync("window_on_1m", window: true)),
+            ("window_off_1m", () => telemetry.WindowCostAsync("window_off_1m", window: false)),
             ("stalled_subscriber", telemetry.StalledSubscriberAsync),
         };
 

@@ -7,13 +7,15 @@ namespace Telemetry.Perf.E2e;
 internal sealed class TelemetryScenarios(E2eSettings settings, Launcher launcher)
 {
     /// <summary>One publisher, one topic, flat out, to <paramref name="subscribers"/> subscriber processes.</summary>
-    public async Task<ScenarioResult> FlatOutAsync(string name, string description, int subscribers, bool viaRelay)
+    /// <param name="windowBytes">The publisher's retransmission window; null keeps the default (256 MiB), 0 turns it off.</param>
+    public async Task<ScenarioResult> FlatOutAsync(string name, string description, int subscribers, bool viaRelay, long? windowBytes = null)
     {
         var result = new ScenarioResult(name, description);
         using var run = new ScenarioRun(name, settings);
         string origin = FreePort.Endpoint(FreePort.Next());
         string endpoint = viaRelay ? FreePort.Endpoint(FreePort.Next()) : origin;
-        run.Add(launcher.Worker("publisher", "pub", "--bind", origin, "--rate", "0", "--wait-subs", Count(viaRelay ? 1 : subscribers)));
+        string[] window = windowBytes is { } bytes ? ["--window-bytes", Count(bytes)] : [];
+        run.Add(launcher.Worker("publisher", "pub", ["--bind", origin, "--rate", "0", "--wait-subs", Count(viaRelay ? 1 : subscribers), .. window]));
         if (viaRelay)
         {
             run.Add(launcher.Relay(origin, endpoint));
@@ -39,6 +41,26 @@ internal sealed class TelemetryScenarios(E2eSettings settings, Launcher launcher
         var sub = run.Add(launcher.Worker("subscriber", "sub", ["--connect", endpoint, "--latency", "all", "--expected-interval-ns", Count(1_000_000_000 / rate), .. launcher.Window(settings.LatencySeconds)]));
         await run.MeasureAsync([sub]);
         Aggregate.Subscribers(result, [sub.Result!]);
+        run.Describe(result);
+        return result;
+    }
+
+    /// <summary>
+    /// One topic paced at 1,000,000 records/s to one subscriber, the publisher's retransmission window
+    /// at its default (256 MiB, 30 s) or off: what keeping every batch for repairs costs the
+    /// publisher in CPU and memory (its peak RSS is the window's memory at the defaults).
+    /// </summary>
+    public async Task<ScenarioResult> WindowCostAsync(string name, bool window)
+    {
+        const int rate = 1_000_000;
+        var result = new ScenarioResult(name, $"publisher -> subscriber, one topic paced at 1,000,000 records/s, retransmission window {(window ? "on (default 256 MiB / 30 s)" : "off (--window-bytes 0)")}; compare the publisher's CPU and peak RSS with the other window_* row");
+        using var run = new ScenarioRun(result.Name, settings);
+        string endpoint = FreePort.Endpoint(FreePort.Next());
+        run.Add(launcher.Worker("publisher", "pub", ["--bind", endpoint, "--rate", Count(rate), .. window ? Array.Empty<string>() : ["--window-bytes", "0"]]));
+        var sub = run.Add(launcher.Worker("subscriber", "sub", ["--connect", endpoint, .. launcher.Window()]));
+        await run.MeasureAsync([sub]);
+        Aggregate.Subscribers(result, [sub.Result!]);
+        result.Extra["offered_records_per_s"] = rate;
         run.Describe(result);
         return result;
     }

@@ -37,11 +37,11 @@ public class CliStatTests
         int lastHeader = Array.FindLastIndex(output, line => line.StartsWith("TOPIC", StringComparison.Ordinal));
         Assert.StartsWith("md.SIM.AAPL ", output[lastHeader + 1], StringComparison.Ordinal);
 
-        // Columns: topic, rec/s, total, gaps, missing, repaired, p50, p99, publishers.
+        // Columns: topic, rec/s, total, gaps, missing, repaired, resync, confl, p50, p99, publishers.
         var last = rows[^1];
         Assert.True(long.Parse(last[2], System.Globalization.CultureInfo.InvariantCulture) > 0);
         Assert.True(long.Parse(last[2], System.Globalization.CultureInfo.InvariantCulture) <= sent);
-        Assert.Equal(["0", "0", "0"], last[3..6]);
-        Assert.Equal("1", last[8]);
+        Assert.Equal(["0", "0", "0", "0", "0"], last[3..8]);
+        Assert.Equal("1", last[10]);
     }
 }
