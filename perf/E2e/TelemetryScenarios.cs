@@ -30,15 +30,28 @@ internal sealed class TelemetryScenarios(E2eSettings settings, Launcher launcher
         return result;
     }
 
-    /// <summary>Paced at 10,000 records/s, one record per message: latency with the correction for coordinated omission.</summary>
-    public async Task<ScenarioResult> LatencyAsync()
+    /// <summary>Paced at <paramref name="rate"/> records/s: one-way latency with the correction for coordinated omission.</summary>
+    public async Task<ScenarioResult> LatencyAsync(string name, int rate)
     {
-        const int rate = 10_000;
-        var result = new ScenarioResult("latency10k", "publisher -> subscriber, one topic paced at 10,000 records/s; one-way latency, CO-corrected");
+        var result = new ScenarioResult(name, $"publisher -> subscriber, one topic paced at {rate:N0} records/s; one-way latency, CO-corrected");
         using var run = new ScenarioRun(result.Name, settings);
         string endpoint = FreePort.Endpoint(FreePort.Next());
         run.Add(launcher.Worker("publisher", "pub", "--bind", endpoint, "--rate", Count(rate)));
         var sub = run.Add(launcher.Worker("subscriber", "sub", ["--connect", endpoint, "--latency", "all", "--expected-interval-ns", Count(1_000_000_000 / rate), .. launcher.Window(settings.LatencySeconds)]));
+        await run.MeasureAsync([sub]);
+        Aggregate.Subscribers(result, [sub.Result!]);
+        run.Describe(result);
+        return result;
+    }
+
+    /// <summary>Raw NetMQ at <paramref name="rate"/> messages/s, one 32-byte record each: the floor our transport sets, CO-corrected like ours.</summary>
+    public async Task<ScenarioResult> NetMqLatencyAsync(string name, int rate)
+    {
+        var result = new ScenarioResult(name, $"raw NetMQ PUB -> SUB, one 32-byte record per message paced at {rate:N0}/s; one-way latency, CO-corrected (the transport's floor)");
+        using var run = new ScenarioRun(result.Name, settings);
+        string endpoint = FreePort.Endpoint(FreePort.Next());
+        run.Add(launcher.Worker("netmq-publisher", "netmq-pub", "--bind", endpoint, "--rate", Count(rate)));
+        var sub = run.Add(launcher.Worker("netmq-subscriber", "netmq-sub", ["--connect", endpoint, "--expected-interval-ns", Count(1_000_000_000 / rate), .. launcher.Window(settings.LatencySeconds)]));
         await run.MeasureAsync([sub]);
         Aggregate.Subscribers(result, [sub.Result!]);
         run.Describe(result);

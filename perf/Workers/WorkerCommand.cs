@@ -12,6 +12,8 @@ internal static class WorkerCommand
             "sub" => SubWorker.Run(flags),
             "nats-pub" => await NatsWorkers.PublishAsync(flags),
             "nats-sub" => await NatsWorkers.SubscribeAsync(flags),
+            "netmq-pub" => NetMqWorkers.Publish(flags),
+            "netmq-sub" => NetMqWorkers.Subscribe(flags),
             _ => Usage(),
         };
     }
@@ -23,6 +25,8 @@ internal static class WorkerCommand
                    perf worker sub --connect EP [--prefix P] [--warmup S] [--seconds S] [--latency all|batch] [--expected-interval-ns N]
                    perf worker nats-pub --url URL [--rate N]
                    perf worker nats-sub --url URL [--warmup S] [--seconds S]
+                   perf worker netmq-pub --bind EP [--rate N]
+                   perf worker netmq-sub --connect EP [--warmup S] [--seconds S] [--expected-interval-ns N]
               every role takes --clock-offset NS (Unix ns minus monotonic ns) so peers share one clock
             """);
         return 2;
