@@ -25,11 +25,21 @@ internal static class CliOptions
     };
 
     /// <summary>What a subscribing command does about missing records (docs/wire-format.md, section 14).</summary>
-    /// <summary>Asks for the nodes' conflated feed (<see cref="SubscriberOptions.ConflatedFeed"/>).</summary>
-    public static Option<bool> Conflated() => new("--conflated")
+    /// <summary>Whether to take the nodes' conflated feed (<see cref="SubscriberOptions.Conflation"/>).</summary>
+    public static Option<Conflation> Conflate() => new("--conflate")
     {
-        Description = "Ask publishers and relays for their conflated feed: each topic's latest value about 10 times a second instead of every record (what a screen on a slow link wants); what is skipped is counted as conflated, never as a gap.",
+        Description = "The nodes' conflated feed, each topic's latest value about 10 times a second instead of every record: off, always (a screen on a slow link), when-behind (only while this subscriber falls behind; never for logs). What is skipped is counted as conflated, never as a gap. Default: off.",
+        HelpName = "MODE",
+        CustomParser = r => Enum.TryParse<Conflation>((r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty).Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var mode) && Enum.IsDefined(mode)
+            ? mode
+            : FailConflate(r),
     };
+
+    private static Conflation FailConflate(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        result.AddError("--conflate must be off, always or when-behind.");
+        return default;
+    }
 
     public static Option<GapRepair> Repair(GapRepair defaultValue) => new("--repair")
     {

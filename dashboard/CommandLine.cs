@@ -11,7 +11,7 @@ internal static class CommandLine
           --prefix P     topic prefix to subscribe (repeatable; default md. log. metric.)
           --curve-server-key FILE.pub   CURVE public key of the publisher or relay behind --connect
           --token-file FILE             entitlement token sent with the subscriptions (telemetry token)
-          --conflated true              take the relays' conflated feed: each topic's latest value ~10 times a second (a slow link)
+          --conflate MODE               off, always or WhenBehind (default): the relays' latest values ~10 times a second while behind
           --port N       HTTP port of the page and /metrics (default 5080)
           --host NAME    host name to listen on (default localhost: loopback only)
           --symbols N    demo feed: number of symbols (default 50)
@@ -29,7 +29,7 @@ internal static class CommandLine
             ["--rate"] = "Feed:Rate",
             ["--curve-server-key"] = "Dashboard:CurveServerKeyFile",
             ["--token-file"] = "Dashboard:EntitlementTokenFile",
-            ["--conflated"] = "Dashboard:ConflatedFeed",
+            ["--conflate"] = "Dashboard:Conflation",
         },
         new Dictionary<string, string>(StringComparer.Ordinal)
         {

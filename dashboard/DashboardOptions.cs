@@ -19,11 +19,14 @@ public sealed record DashboardOptions
     public string? EntitlementToken { get; init; }
 
     /// <summary>
-    /// Subscribe to the relays' conflated feed (<see cref="SubscriberOptions.ConflatedFeed"/>): each
-    /// topic's latest value about 10 times a second rather than every record, for a dashboard on a
-    /// slow link. Logs then arrive conflated too, so keep it for price and metric boards.
+    /// Whether to take the relays' conflated feed (<see cref="SubscriberOptions.Conflation"/>): each
+    /// topic's latest value about 10 times a second rather than every record. The default,
+    /// <see cref="Conflation.WhenBehind"/>, takes every record while the dashboard keeps up and
+    /// switches a prefix to latest values while it falls behind (a slow link); logs are never
+    /// conflated. The page shows at most 10 updates a second per topic either way. The demo topology
+    /// (no <see cref="Connect"/>) always takes every record.
     /// </summary>
-    public bool ConflatedFeed { get; init; }
+    public Conflation Conflation { get; init; } = Conflation.WhenBehind;
 
     /// <summary>HTTP port of the page and <c>/metrics</c>.</summary>
     public int Port { get; init; } = 5080;

@@ -17,10 +17,10 @@ internal static class StatCommand
         var duration = new Option<int?>("--duration") { Description = "Exit after this many seconds (for scripts).", HelpName = "SECONDS" };
         var top = new Option<int>("--top") { Description = "Show the N busiest topics.", HelpName = "N", DefaultValueFactory = _ => 20 };
         var repair = CliOptions.Repair(GapRepair.ByKind);
-        var conflated = CliOptions.Conflated();
+        var conflate = CliOptions.Conflate();
         var command = new Command("stat", "Live per-topic table: records/s, totals, gaps, missing, repaired, resynced and conflated records, latency p50/p99, publishers.")
         {
-            connect, prefix, duration, top, repair, conflated,
+            connect, prefix, duration, top, repair, conflate,
         };
         CliOptions.RequireEndpoint(command, connect);
         CliOptions.RequireAtLeast(command, top, 1);
@@ -35,7 +35,7 @@ internal static class StatCommand
         security.AddTo(command);
         command.SetAction((result, cancellationToken) =>
         {
-            var options = new SubscriberOptions { Connect = result.GetValue(connect) ?? [], Prefixes = result.GetValue(prefix) ?? [string.Empty], GapRepair = result.GetValue(repair), ConflatedFeed = result.GetValue(conflated) };
+            var options = new SubscriberOptions { Connect = result.GetValue(connect) ?? [], Prefixes = result.GetValue(prefix) ?? [string.Empty], GapRepair = result.GetValue(repair), Conflation = result.GetValue(conflate) };
             return security.TryApply(result, options, out options, out var error)
                 ? RunAsync(options, result.GetValue(duration), result.GetValue(top), TimeProvider.System, cancellationToken)
                 : Task.FromResult(Stderr.Fail(error!));

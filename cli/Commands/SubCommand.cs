@@ -19,10 +19,10 @@ internal static class SubCommand
         var count = new Option<long?>("--count") { Description = "Exit (with 0) after this many records.", HelpName = "N" };
         var snapshot = new Option<bool>("--snapshot") { Description = "Start with the latest record of every topic (late join), from the snapshot service at each --connect port + 1." };
         var repair = CliOptions.Repair(GapRepair.ByKind);
-        var conflated = CliOptions.Conflated();
+        var conflate = CliOptions.Conflate();
         var command = new Command("sub", "Subscribe and print records as they arrive; gaps and publisher restarts go to stderr.")
         {
-            connect, bind, prefix, json, count, snapshot, repair, conflated,
+            connect, bind, prefix, json, count, snapshot, repair, conflate,
         };
         var security = new Security.LinkSecurityOptions();
         security.AddTo(command);
@@ -43,7 +43,7 @@ internal static class SubCommand
                 Prefixes = result.GetValue(prefix) ?? [string.Empty],
                 Snapshot = result.GetValue(snapshot),
                 GapRepair = result.GetValue(repair),
-                ConflatedFeed = result.GetValue(conflated),
+                Conflation = result.GetValue(conflate),
             };
             return security.TryApply(result, options, out options, out var error)
                 ? RunAsync(options, result.GetValue(json), result.GetValue(count), cancellationToken)

@@ -34,7 +34,8 @@ internal sealed class FeedSubscriber(
                 Snapshot = source.Snapshot,
                 CurveServerKey = options.Demo ? null : options.CurveServerKey,
                 EntitlementToken = options.Demo ? null : options.EntitlementToken,
-                ConflatedFeed = options.ConflatedFeed,
+                // The demo's feed runs in-process on loopback: nothing to fall behind on.
+                Conflation = options.Demo ? Conflation.Off : options.Conflation,
             },
             logger);
         _subscriber.GapDetected += OnGap;

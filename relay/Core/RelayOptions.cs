@@ -76,7 +76,7 @@ public sealed record RelayOptions
     public TimeSpan RetransmitWindowAge { get; init; } = Distribution.NodeOptions.DefaultWindowAge;
 
     /// <summary>
-    /// How often peers with conflated subscriptions (<c>_cfl.&lt;prefix&gt;</c>, <see cref="SubscriberOptions.ConflatedFeed"/>)
+    /// How often peers with conflated subscriptions (<c>_cfl.&lt;prefix&gt;</c>, <see cref="SubscriberOptions.Conflation"/>)
     /// are sent each changed topic's latest value; what came between is counted as conflated.
     /// </summary>
     public TimeSpan ConflateInterval { get; init; } = Distribution.NodeOptions.DefaultConflateInterval;

@@ -68,6 +68,8 @@ internal sealed class UpstreamSnapshots : ISnapshotSource, IDisposable
         return 0;
     }
 
+    public IEnumerable<(string Topic, byte[] Batch)> LastRecords(string prefix) => Cache.LastRecords(prefix);
+
     public void TimedOut(SnapshotAnswer answer)
     {
         _counters.SnapshotsFromCacheOnly++;

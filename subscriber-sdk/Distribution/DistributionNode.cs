@@ -60,7 +60,7 @@ internal sealed class DistributionNode : IDisposable
 
             Window = new RetransmitWindow(options.WindowBytes, options.WindowAge);
             Repairs = new RepairService(Window, SendAnswer, secret, logger, options.Owner, options.SendHighWatermark > 0 ? Math.Max(1, options.SendHighWatermark / 2) : 0);
-            Conflation = new ConflatedFeed(options.ConflateInterval, options.MaxConflatedTopics);
+            Conflation = new ConflatedFeed(options.ConflateInterval, options.MaxConflatedTopics, source);
             _intake = new SubscriptionIntake(_socket, gate, Counters, logger, Repairs, Conflation);
             _monitor = new NetMQMonitor(_socket, $"inproc://telemetry-node-{Guid.NewGuid():N}", SocketEvents.Accepted | SocketEvents.Connected | SocketEvents.Disconnected);
             _monitor.Accepted += (_, _) => Counters.Connected();

@@ -64,6 +64,18 @@ internal sealed class LastValueCache(int maxTopics)
     /// <summary>Forgets every topic.</summary>
     public void Clear() => _entries.Clear();
 
+    /// <summary>The topics under <paramref name="prefix"/> with their last record as a one-record batch.</summary>
+    public IEnumerable<(string Topic, byte[] Batch)> LastRecords(string prefix)
+    {
+        foreach (var (topic, entry) in _entries)
+        {
+            if (topic.StartsWith(prefix, StringComparison.Ordinal) && TryCutLast(entry) is { } batch)
+            {
+                yield return (topic, batch);
+            }
+        }
+    }
+
     /// <summary>The topics under <paramref name="prefixes"/> with their last record as a one-record batch.</summary>
     public IEnumerable<(string Topic, byte[] Batch)> LastRecords(List<string> prefixes, Snapshots.SnapshotAnswer except)
     {

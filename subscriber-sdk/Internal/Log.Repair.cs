@@ -13,4 +13,10 @@ internal static partial class Log
 
     [LoggerMessage(72, LogLevel.Warning, "Repair of {Topic} from {Publisher} records {First}..{Last} failed ({Outcome}); reported as a gap")]
     public static partial void RepairFailed(ILogger logger, string topic, string publisher, ulong first, ulong last, string outcome);
+
+    [LoggerMessage(76, LogLevel.Information, "Fell behind on {Topic}: prefix '{Prefix}' takes the conflated feed (latest values) for {Seconds} s")]
+    public static partial void ConflationOn(ILogger logger, string topic, string prefix, int seconds);
+
+    [LoggerMessage(77, LogLevel.Information, "Prefix '{Prefix}' takes every record again")]
+    public static partial void ConflationOff(ILogger logger, string prefix);
 }

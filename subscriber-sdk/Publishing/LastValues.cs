@@ -33,22 +33,39 @@ internal sealed class LastValues<T>(TopicRegistry topics, string publisher, ulon
         long sentNs = UnixClock.NowNs();
         foreach (var topic in topics.All)
         {
-            if (topic.LastSequence == 0 || topic.Index >= _values.Length || !answer.Request.Allows(topic.Name))
+            if (HasValue(topic) && answer.Request.Allows(topic.Name))
             {
-                continue;
+                answer.Send(topic.Name, topic.NameUtf8, LastBatch(topic, sentNs));
             }
-
-            _batch.Reset();
-            var writer = new MessagePackWriter(_batch);
-            EnvelopeWriter.WriteHeader(ref writer, _publisherUtf8, session, topic.LastSequence, sentNs, topic.KindUtf8, 1);
-            _format.Write(ref writer, in _values[topic.Index]);
-            writer.Flush();
-            answer.Send(topic.Name, topic.NameUtf8, _batch.WrittenSpan.ToArray());
         }
 
         int count = answer.Count;
         answer.Complete();
         return count;
+    }
+
+    public IEnumerable<(string Topic, byte[] Batch)> LastRecords(string prefix)
+    {
+        long sentNs = UnixClock.NowNs();
+        foreach (var topic in topics.All)
+        {
+            if (HasValue(topic) && topic.Name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                yield return (topic.Name, LastBatch(topic, sentNs));
+            }
+        }
+    }
+
+    private bool HasValue(PublisherTopic topic) => topic.LastSequence != 0 && topic.Index < _values.Length;
+
+    private byte[] LastBatch(PublisherTopic topic, long sentNs)
+    {
+        _batch.Reset();
+        var writer = new MessagePackWriter(_batch);
+        EnvelopeWriter.WriteHeader(ref writer, _publisherUtf8, session, topic.LastSequence, sentNs, topic.KindUtf8, 1);
+        _format.Write(ref writer, in _values[topic.Index]);
+        writer.Flush();
+        return _batch.WrittenSpan.ToArray();
     }
 
     /// <summary>Never called: a publisher's answers complete at once.</summary>

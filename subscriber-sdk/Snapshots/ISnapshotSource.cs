@@ -15,4 +15,7 @@ internal interface ISnapshotSource
 
     /// <summary>A started answer that was not completed by its deadline: complete it with what is known.</summary>
     void TimedOut(SnapshotAnswer answer);
+
+    /// <summary>The last record of each topic under <paramref name="prefix"/> this node knows, each as a one-record batch (what a new conflated subscription starts from).</summary>
+    IEnumerable<(string Topic, byte[] Batch)> LastRecords(string prefix);
 }

@@ -3,6 +3,7 @@ using NetMQ;
 using NetMQ.Sockets;
 using Telemetry.Internal;
 using Telemetry.Security;
+using Telemetry.Wire;
 
 namespace Telemetry.Subscribing;
 
@@ -12,17 +13,19 @@ namespace Telemetry.Subscribing;
 /// out as <c>prefix \0 token</c> (see <see cref="EntitlementWire"/>); a SUB would filter incoming
 /// messages against those bytes, which no topic starts with, so the socket is then an XSUB: it sends
 /// the subscriptions as written, replays them on reconnect, and leaves filtering to the publisher,
-/// which sends each pipe only what it honoured. Used on the receive thread (and the constructor).
-/// A conflated subscriber (<see cref="SubscriberOptions.ConflatedFeed"/>) subscribes each prefix as
-/// <c>_cfl.&lt;prefix&gt;</c>, while holding and matching the data prefix.
+/// which sends each pipe only what it honoured. A prefix taken conflated
+/// (<see cref="SubscriberOptions.Conflation"/>) goes out as <c>_cfl.&lt;prefix&gt;</c>; a switch
+/// between the two subscribes the new form before it drops the old, so the node's interest in the
+/// prefix (and a relay's upstream subscription) never lapses. Used on the receive thread (and the constructor).
 /// </summary>
 internal sealed class PrefixSubscriptions(NetMQSocket socket, string? token, bool conflated = false)
 {
-    private readonly HashSet<string> _prefixes = new(StringComparer.Ordinal);
+    // Each held prefix, and whether it is taken conflated now.
+    private readonly Dictionary<string, bool> _prefixes = new(StringComparer.Ordinal);
     private readonly PrefixSet _matcher = new();
 
     /// <summary>Every prefix held now.</summary>
-    public IReadOnlyCollection<string> All => _prefixes;
+    public IReadOnlyCollection<string> All => _prefixes.Keys;
 
     /// <summary>
     /// An XSUB whenever the subscriber may send up its data connection: repair requests
@@ -34,12 +37,12 @@ internal sealed class PrefixSubscriptions(NetMQSocket socket, string? token, boo
     /// <summary>Subscribes <paramref name="prefix"/>; false when it was held already.</summary>
     public bool Add(string prefix)
     {
-        if (!_prefixes.Add(prefix))
+        if (!_prefixes.TryAdd(prefix, conflated))
         {
             return false;
         }
 
-        Send(subscribe: true, conflated ? Wire.ConflationProtocol.Prefix + prefix : prefix);
+        Send(subscribe: true, Form(prefix, conflated));
         _matcher.Add(Encoding.UTF8.GetBytes(prefix));
         return true;
     }
@@ -47,14 +50,43 @@ internal sealed class PrefixSubscriptions(NetMQSocket socket, string? token, boo
     /// <summary>Unsubscribes <paramref name="prefix"/>; false when it was not held.</summary>
     public bool Remove(string prefix)
     {
-        if (!_prefixes.Remove(prefix))
+        if (!_prefixes.Remove(prefix, out bool wasConflated))
         {
             return false;
         }
 
-        Send(subscribe: false, conflated ? Wire.ConflationProtocol.Prefix + prefix : prefix);
+        Send(subscribe: false, Form(prefix, wasConflated));
         _matcher.Remove(Encoding.UTF8.GetBytes(prefix));
         return true;
+    }
+
+    /// <summary>Takes <paramref name="prefix"/> conflated or in full from now on; false when it was so already (or is not held).</summary>
+    public bool SetConflated(string prefix, bool value)
+    {
+        if (!_prefixes.TryGetValue(prefix, out bool now) || now == value)
+        {
+            return false;
+        }
+
+        Send(subscribe: true, Form(prefix, value));
+        Send(subscribe: false, Form(prefix, now));
+        _prefixes[prefix] = value;
+        return true;
+    }
+
+    /// <summary>The longest held prefix that covers <paramref name="topic"/>; null when none does.</summary>
+    public string? Covering(string topic)
+    {
+        string? best = null;
+        foreach (var prefix in _prefixes.Keys)
+        {
+            if (topic.StartsWith(prefix, StringComparison.Ordinal) && (best is null || prefix.Length > best.Length))
+            {
+                best = prefix;
+            }
+        }
+
+        return best;
     }
 
     /// <summary>True when a held prefix covers <paramref name="topic"/>.</summary>
@@ -79,4 +111,6 @@ internal sealed class PrefixSubscriptions(NetMQSocket socket, string? token, boo
 
         socket.SendFrame(EntitlementWire.Subscription(subscribe, prefix, token));
     }
+
+    private static string Form(string prefix, bool conflated) => conflated ? ConflationProtocol.Prefix + prefix : prefix;
 }

@@ -26,15 +26,15 @@ internal sealed class ReceiveLoop
     private readonly Action<PublisherRestartedEventArgs> _restart;
     private readonly GapRecovery _recovery;
 
-    // Every stream comes from nodes' conflated feeds: a jump forward is conflation, not loss.
-    private readonly bool _conflatedFeed;
+    // Which streams' jumps forward are conflation, not loss (and the switch to the conflated feed).
+    private readonly ConflationSwitch _conflation;
     private Msg _topic;
     private Msg _body;
     private volatile bool _stopping;
 
-    public ReceiveLoop(NetMQSocket socket, StreamTracker tracker, RejectedInput rejected, SubscriberCounters counters, BatchConsumers consumers, ILogger logger, Action<GapEventArgs> gap, Action<PublisherRestartedEventArgs> restart, GapRecovery recovery, bool conflatedFeed = false)
+    public ReceiveLoop(NetMQSocket socket, StreamTracker tracker, RejectedInput rejected, SubscriberCounters counters, BatchConsumers consumers, ILogger logger, Action<GapEventArgs> gap, Action<PublisherRestartedEventArgs> restart, GapRecovery recovery, ConflationSwitch conflation)
     {
-        _conflatedFeed = conflatedFeed;
+        _conflation = conflation;
         _recovery = recovery;
         _socket = socket;
         _tracker = tracker;
@@ -191,9 +191,9 @@ internal sealed class ReceiveLoop
         conflated = 0;
         switch (StreamTracker.Apply(stream, envelope.Session, envelope.FirstSequence, envelope.Count, out skip, out ulong previous))
         {
-            case SequenceVerdict.Gap when _conflatedFeed:
+            case SequenceVerdict.Gap when _conflation.Applies(stream):
                 conflated = (long)(envelope.FirstSequence - previous);
-                _counters.FeedConflated += conflated;
+                _conflation.OnJump(stream, conflated);
                 return true;
             case SequenceVerdict.Gap when _recovery.Enabled:
                 // Asked for, not yet reported: only what no window holds is a gap.

@@ -25,4 +25,5 @@ internal sealed class SubscriberCounters
     public long ResyncRequests;
     public long Resynced;
     public long FeedConflated;
+    public long ConflationSwitches;
 }

@@ -97,16 +97,17 @@ public sealed record SubscriberOptions
     public long MaxHeldBytes { get; init; } = 16 << 20;
 
     /// <summary>
-    /// Asks publishers and relays for their conflated feed instead of every record: each topic's
+    /// Whether to take publishers' and relays' conflated feed instead of every record: each topic's
     /// latest value at most once per the node's conflation interval (a relay's <c>--conflate-interval</c>,
     /// 100 ms by default), so a screen on a slow link sees current values rather than a backlog or
-    /// holes. The records in between were replaced on purpose: they are counted in
-    /// <see cref="SubscriberStats.Conflated"/> and <see cref="BatchHeader.Conflated"/>, never reported
-    /// as gaps, and never asked for. Needs a node that speaks the conflated feed (docs/wire-format.md,
-    /// section 15); an older one sends such a subscriber nothing. With <see cref="Snapshot"/> the
-    /// current values also come at once on joining. False by default.
+    /// holes: <see cref="Conflation.Always"/>, or <see cref="Conflation.WhenBehind"/> for only while
+    /// this subscriber falls behind. The records in between were replaced on purpose: they are counted
+    /// in <see cref="SubscriberStats.Conflated"/> and <see cref="BatchHeader.Conflated"/>, never
+    /// reported as gaps, and never asked for. Needs a node that speaks the conflated feed
+    /// (docs/wire-format.md, section 15); an older one sends a conflated subscription nothing. With
+    /// <see cref="Snapshot"/> the current values also come at once on joining. Off by default.
     /// </summary>
-    public bool ConflatedFeed { get; init; }
+    public Conflation Conflation { get; init; }
 
     /// <summary>
     /// Streams this subscriber already handled up to a point (a restarted sink's checkpoint): the
@@ -136,6 +137,7 @@ public sealed record SubscriberOptions
         PublisherOptions.Check(problems, HeartbeatInterval > TimeSpan.Zero && HeartbeatTimeout > HeartbeatInterval, "HeartbeatTimeout must exceed a positive HeartbeatInterval.");
         PublisherOptions.Check(problems, EntitlementToken is null || (EntitlementToken.Length is > 0 and <= Security.EntitlementTokens.MaxTokenLength && EntitlementToken.All(c => c is > ' ' and < (char)127)), "EntitlementToken must be printable ASCII of at most 4096 characters.");
         PublisherOptions.Check(problems, Enum.IsDefined(GapRepair), "GapRepair must be ByKind, Hold, Immediate or Off.");
+        PublisherOptions.Check(problems, Enum.IsDefined(Conflation), "Conflation must be Off, Always or WhenBehind.");
         PublisherOptions.Check(problems, RepairTimeout > TimeSpan.Zero && RepairDelay is not { Ticks: < 0 } && MaxHeldBytes >= 0, "RepairTimeout must be positive; RepairDelay and MaxHeldBytes must not be negative.");
         Internal.Curve.Validate(problems, CurveSecretKey, CurveServerKey, Bind.Count, Connect.Count, nameof(CurveSecretKey), nameof(CurveServerKey));
         return problems;

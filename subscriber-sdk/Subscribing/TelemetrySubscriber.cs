@@ -26,6 +26,7 @@ public sealed class TelemetrySubscriber : IAsyncDisposable, IDisposable
     private readonly SubscriberCounters _counters = new();
     private readonly BatchConsumers _consumers;
     private readonly ReceiveLoop _receive;
+    private readonly ConflationSwitch _conflation;
     private readonly GapRecovery _recovery;
     private readonly SnapshotClient? _snapshots;
     private readonly List<PgmInput> _pgmInputs = [];
@@ -48,7 +49,7 @@ public sealed class TelemetrySubscriber : IAsyncDisposable, IDisposable
         _rejected = new RejectedInput(_logger, "Subscriber");
         _consumers = new BatchConsumers(_counters, _rejected, _logger);
         _socket = PrefixSubscriptions.CreateSocket(options);
-        _prefixes = new PrefixSubscriptions(_socket, options.EntitlementToken, options.ConflatedFeed);
+        _prefixes = new PrefixSubscriptions(_socket, options.EntitlementToken, options.Conflation == Conflation.Always);
         try
         {
             _socket.Options.ReceiveHighWatermark = options.ReceiveHighWatermark;
@@ -95,7 +96,7 @@ public sealed class TelemetrySubscriber : IAsyncDisposable, IDisposable
         }
 
         _recovery = new GapRecovery(options, _consumers, _counters, _rejected, _logger, e => Raise(GapDetected, e));
-        _receive = new ReceiveLoop(_socket, _tracker, _rejected, _counters, _consumers, _logger, e => Raise(GapDetected, e), e => Raise(PublisherRestarted, e), _recovery, options.ConflatedFeed);
+        _receive = new ReceiveLoop(_socket, _tracker, _rejected, _counters, _consumers, _logger, e => Raise(GapDetected, e), e => Raise(PublisherRestarted, e), _recovery, _conflation = new ConflationSwitch(options.Conflation, _prefixes, _counters, _logger));
         _socket.ReceiveReady += (_, _) => _receive.OnReceiveReady();
         _commands.ReceiveReady += (_, _) =>
         {
@@ -105,6 +106,13 @@ public sealed class TelemetrySubscriber : IAsyncDisposable, IDisposable
             }
         };
         _poller = [_socket, _commands];
+        if (_conflation.Switches)
+        {
+            var switchTimer = new NetMQTimer(TimeSpan.FromMilliseconds(250));
+            switchTimer.Elapsed += (_, _) => _conflation.Tick();
+            _poller.Add(switchTimer);
+        }
+
         _recovery.Client = new RepairClient(_socket, _prefixes, options, _recovery, _counters, _rejected, _poller);
         _snapshots = options.Snapshot ? new SnapshotClient(options, _poller, _prefixes, _receive, _counters, _logger) : null;
         if (_snapshots is { } snapshots)
@@ -203,7 +211,8 @@ public sealed class TelemetrySubscriber : IAsyncDisposable, IDisposable
             Volatile.Read(ref c.RepairRequests),
             Volatile.Read(ref c.Repaired),
             Volatile.Read(ref c.LateRepairs),
-            Volatile.Read(ref c.Resynced));
+            Volatile.Read(ref c.Resynced),
+            Volatile.Read(ref c.ConflationSwitches));
     }
 
     /// <summary>Counters of each epgm:// input (sources, repairs, losses), in the order the endpoints were given.</summary>

@@ -10,7 +10,7 @@ namespace Telemetry;
 /// <param name="Count">Number of records delivered from this batch.</param>
 /// <param name="Resync">True when this is a topic's current value from the snapshot service, delivered because the records before it were lost beyond every window (the "latest value" contract; needs <see cref="SubscriberOptions.Snapshot"/>).</param>
 /// <param name="Repaired">True when these records were missing and came in a repair answer (<see cref="GapRepair.Immediate"/> delivers them after later ones).</param>
-/// <param name="Conflated">Records of this stream before this batch that the node's conflated feed replaced by it (<see cref="SubscriberOptions.ConflatedFeed"/>): not lost, superseded.</param>
+/// <param name="Conflated">Records of this stream before this batch that the node's conflated feed replaced by it (<see cref="SubscriberOptions.Conflation"/>): not lost, superseded.</param>
 public readonly record struct BatchHeader(
     string Topic,
     string Publisher,

@@ -20,7 +20,7 @@ public class RelayConflationTests
         var plain = new Collector<Tick>();
         var conflated = new Collector<Tick>();
         await using var plainSubscriber = plain.Attach(new TelemetrySubscriber(new SubscriberOptions { Connect = [relay.Endpoint], Prefixes = ["md.C."] }));
-        await using var conflatedSubscriber = conflated.Attach(new TelemetrySubscriber(new SubscriberOptions { Connect = [relay.Endpoint], Prefixes = ["md.C."], ConflatedFeed = true }));
+        await using var conflatedSubscriber = conflated.Attach(new TelemetrySubscriber(new SubscriberOptions { Connect = [relay.Endpoint], Prefixes = ["md.C."], Conflation = Conflation.Always }));
 
         // Both subscriptions hold one prefix upstream: the relay asked the origin for md.C. once.
         await Eventually.UntilAsync(async () => (await relay.CountersAsync()).DownstreamConnections == 2 && origin.GetStats().Subscriptions == 1, 20_000, relay.Describe);
@@ -97,7 +97,7 @@ public class RelayConflationTests
     {
         await using var origin = new TelemetryPublisher<Tick>(new PublisherOptions { Name = "origin", Bind = ["tcp://127.0.0.1:*"] });
         var conflated = new Collector<Tick>();
-        await using var subscriber = conflated.Attach(new TelemetrySubscriber(new SubscriberOptions { Connect = [origin.BoundEndpoints[0]], Prefixes = ["md.Q."], ConflatedFeed = true }));
+        await using var subscriber = conflated.Attach(new TelemetrySubscriber(new SubscriberOptions { Connect = [origin.BoundEndpoints[0]], Prefixes = ["md.Q."], Conflation = Conflation.Always }));
         await Eventually.Until(() => origin.GetStats().Subscriptions == 1, 20_000, "the conflated subscription reaches the publisher as interest in md.Q.");
 
         // One burst, then silence: the last value must still go out once the interval is up.
@@ -114,4 +114,91 @@ public class RelayConflationTests
         var batches = conflated.Batches.ToList();
         Assert.Equal(5000 - (long)batches[0].Header.FirstSequence + 1, batches.Sum(b => b.Header.Count + b.Header.Conflated));
     }
+
+    [Fact]
+    public async Task A_subscriber_that_falls_behind_takes_the_latest_values_instead_of_holes_then_every_record_again()
+    {
+        await using var origin = new TelemetryPublisher<Tick>(new PublisherOptions { Name = "origin", Bind = ["tcp://127.0.0.1:*"] });
+
+        // A short queue toward each peer: a peer that does not keep up loses batches there at once.
+        await using var relay = await RelayProcess.StartAsync("behind", [origin.BoundEndpoints[0]], environment: new Dictionary<string, string> { ["Relay__SendHighWatermark"] = "20" });
+        var collector = new Collector<Tick>();
+        bool slow = false;
+        var options = new SubscriberOptions { Connect = [relay.Endpoint], Prefixes = ["md.B."], Conflation = Conflation.WhenBehind, ReceiveHighWatermark = 20 };
+        await using var subscriber = collector.Attach(new TelemetrySubscriber(options), () =>
+        {
+            if (Volatile.Read(ref slow))
+            {
+                Thread.Sleep(2); // an application (or a link) slower than the feed
+            }
+        });
+        await Eventually.UntilAsync(async () => (await relay.CountersAsync()).SubscriptionsHeld == 1 && origin.GetStats().Subscriptions == 1, 20_000, relay.Describe);
+
+        var topics = Enumerable.Range(0, Topics / 2).Select(i => origin.Topic($"md.B.S{i}")).ToArray();
+        long n = 0;
+        await Eventually.UntilAsync(async () =>
+        {
+            n++;
+            foreach (var topic in topics)
+            {
+                origin.Publish(topic, TestBatches.Tick(n));
+            }
+
+            await origin.FlushAsync();
+            await Task.Delay(50);
+            return collector.Records.Select(r => r.Topic).Distinct().Count() == topics.Length;
+        }, 20_000, () => "warm-up records");
+
+        // A burst the slowed subscriber cannot take: the relay drops for it, it sees holes and switches.
+        Volatile.Write(ref slow, true);
+        const int Burst = 200_000;
+        for (int i = 1; i <= Burst; i++)
+        {
+            foreach (var topic in topics)
+            {
+                origin.Publish(topic, TestBatches.Tick(n + i));
+            }
+        }
+
+        await origin.FlushAsync();
+        ulong last = (ulong)(n + Burst);
+        await Eventually.Until(() => subscriber.GetStats().ConflationSwitches > 0, 20_000, $"the subscriber should fall behind and switch: {subscriber.GetStats()}");
+        Volatile.Write(ref slow, false);
+        await Eventually.UntilAsync(
+            () => Task.FromResult(collector.Records.Where(r => r.Sequence == last).Select(r => r.Topic).Distinct().Count() == topics.Length),
+            20_000,
+            () => $"every topic's latest value {last} should arrive: {string.Join(", ", collector.Records.GroupBy(r => r.Topic).Select(g => $"{g.Key}={g.Max(r => r.Sequence)}"))}; {subscriber.GetStats()}");
+        Assert.Empty(collector.Gaps);
+        Assert.True(subscriber.GetStats().Conflated > 0, $"{subscriber.GetStats()}");
+        Assert.Equal(0, subscriber.GetStats().RepairRequests);
+
+        // After the hold the prefix takes every record again: a slow trickle arrives whole.
+        await Task.Delay(TimeSpan.FromMilliseconds(ConflationHoldMs + 1000));
+        int before = collector.Records.Count;
+        for (int i = 1; i <= 50; i++)
+        {
+            foreach (var topic in topics)
+            {
+                origin.Publish(topic, TestBatches.Tick((long)last + i));
+            }
+
+            await origin.FlushAsync();
+            await Task.Delay(5);
+        }
+
+        await Eventually.Until(() => collector.Records.Count >= before + 50 * topics.Length, 20_000, $"every record of the trickle: {collector.Records.Count - before} of {50 * topics.Length}; {subscriber.GetStats()}");
+        foreach (var stream in collector.Records.Skip(before).GroupBy(r => r.Topic))
+        {
+            Assert.Equal(Enumerable.Range(1, 50).Select(i => last + (ulong)i), stream.Select(r => r.Sequence));
+        }
+
+        Assert.Empty(collector.Gaps);
+        foreach (var stream in collector.Records.GroupBy(r => r.Topic))
+        {
+            var sequences = stream.Select(r => r.Sequence).ToList();
+            Assert.All(sequences.Zip(sequences.Skip(1)), pair => Assert.True(pair.Second > pair.First, $"{stream.Key}: {pair.First} then {pair.Second}"));
+        }
+    }
+
+    private const long ConflationHoldMs = Telemetry.Subscribing.ConflationSwitch.HoldMs;
 }

@@ -13,7 +13,7 @@ public class EntitledConflationTests
         string onlyA = Telemetry.Security.EntitlementTokens.Issue(secret, "desk-a", ["md.A."], DateTimeOffset.UtcNow.AddHours(1));
         var granted = new Collector<Tick>();
         var refused = new Collector<Tick>();
-        SubscriberOptions Options(string prefix) => new() { Connect = [publisher.BoundEndpoints[0]], Prefixes = [prefix], EntitlementToken = onlyA, ConflatedFeed = true };
+        SubscriberOptions Options(string prefix) => new() { Connect = [publisher.BoundEndpoints[0]], Prefixes = [prefix], EntitlementToken = onlyA, Conflation = Conflation.Always };
         await using var a = granted.Attach(new TelemetrySubscriber(Options("md.A.")));
         await using var b = refused.Attach(new TelemetrySubscriber(Options("md.B.")));
         await Eventually.Until(() => publisher.GetStats().Subscriptions == 1 && publisher.GetStats().RefusedSubscriptions == 1, 20_000, $"{publisher.GetStats()}");
