@@ -27,19 +27,7 @@ public class RelayConflationTests
 
         // A warm-up record per topic until both peers see it, so each stream has its baseline.
         var topics = Enumerable.Range(0, Topics).Select(i => origin.Topic($"md.C.S{i}")).ToArray();
-        long n = 0;
-        await Eventually.UntilAsync(async () =>
-        {
-            n++;
-            foreach (var topic in topics)
-            {
-                origin.Publish(topic, TestBatches.Tick(n));
-            }
-
-            await origin.FlushAsync();
-            await Task.Delay(50);
-            return plain.Records.Count >= Topics && conflated.Records.Count >= Topics;
-        }, 20_000, () => "warm-up records");
+        long n = await WarmUpAsync(origin, topics, () => plain.Records.Count >= Topics && conflated.Records.Count >= Topics);
         int plainBefore = plain.Records.Count;
 
         // Then bursts far faster than one value per topic per 100 ms.
@@ -135,19 +123,7 @@ public class RelayConflationTests
         await Eventually.UntilAsync(async () => (await relay.CountersAsync()).SubscriptionsHeld == 1 && origin.GetStats().Subscriptions == 1, 20_000, relay.Describe);
 
         var topics = Enumerable.Range(0, Topics / 2).Select(i => origin.Topic($"md.B.S{i}")).ToArray();
-        long n = 0;
-        await Eventually.UntilAsync(async () =>
-        {
-            n++;
-            foreach (var topic in topics)
-            {
-                origin.Publish(topic, TestBatches.Tick(n));
-            }
-
-            await origin.FlushAsync();
-            await Task.Delay(50);
-            return collector.Records.Select(r => r.Topic).Distinct().Count() == topics.Length;
-        }, 20_000, () => "warm-up records");
+        long n = await WarmUpAsync(origin, topics, () => collector.Records.Select(r => r.Topic).Distinct().Count() == topics.Length);
 
         // A burst the slowed subscriber cannot take: the relay drops for it, it sees holes and switches.
         Volatile.Write(ref slow, true);
@@ -198,6 +174,25 @@ public class RelayConflationTests
             var sequences = stream.Select(r => r.Sequence).ToList();
             Assert.All(sequences.Zip(sequences.Skip(1)), pair => Assert.True(pair.Second > pair.First, $"{stream.Key}: {pair.First} then {pair.Second}"));
         }
+    }
+
+    /// <summary>A record per topic until <paramref name="ready"/>, so each stream has its baseline; returns the last sequence sent.</summary>
+    private static async Task<long> WarmUpAsync(TelemetryPublisher<Tick> origin, PublisherTopic[] topics, Func<bool> ready)
+    {
+        long n = 0;
+        await Eventually.UntilAsync(async () =>
+        {
+            n++;
+            foreach (var topic in topics)
+            {
+                origin.Publish(topic, TestBatches.Tick(n));
+            }
+
+            await origin.FlushAsync();
+            await Task.Delay(50);
+            return ready();
+        }, 20_000, () => "warm-up records");
+        return n;
     }
 
     private const long ConflationHoldMs = Telemetry.Subscribing.ConflationSwitch.HoldMs;
