@@ -68,7 +68,7 @@ public sealed class CollectorTests : IDisposable
         // No upstream snapshot service behind a collector: the relay's own cache answers.
         var late = new Collector<MetricSample>();
         await using var lateSubscriber = late.Attach(new TelemetrySubscriber(new SubscriberOptions { Connect = [relay.Endpoint], Prefixes = ["metric.host1."], Snapshot = true, SnapshotEndpoints = [relay.SnapshotEndpoint] }));
-        await Eventually.Until(() => lateSubscriber.GetStats().Snapshots == 1, 30_000, relay.Describe());
+        await Eventually.Until(() => lateSubscriber.GetStats().Snapshots == 1 && late.Records.Count >= 2, 30_000, relay.Describe());
         Assert.Equal(["metric.host1.cpu", "metric.host1.mem"], late.Records.Select(r => r.Topic).Order(StringComparer.Ordinal));
         Assert.All(late.Records, r => Assert.Equal((20UL, 20L), (r.Sequence, r.Record.TimestampNs)));
     }

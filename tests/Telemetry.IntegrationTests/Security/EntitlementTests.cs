@@ -61,7 +61,7 @@ public class EntitlementTests
         await using var aliceSubscriber = alice.Attach(Subscriber(endpoint: publisher.BoundEndpoints[0], Tokens.Issue(secret, "alice", "md.SIM."), ["md."], snapshot));
         var forged = new Collector<Tick>();
         await using var forgedSubscriber = forged.Attach(Subscriber(publisher.BoundEndpoints[0], Tokens.Issue(Tokens.NewSecret(), "mallory", ""), ["md."], snapshot));
-        await Eventually.Until(() => aliceSubscriber.GetStats().Snapshots == 1 && forgedSubscriber.GetStats().Snapshots == 1, 30_000);
+        await Eventually.Until(() => aliceSubscriber.GetStats().Snapshots == 1 && !alice.Records.IsEmpty && forgedSubscriber.GetStats().Snapshots == 1, 30_000);
 
         Assert.Equal(["md.SIM.AAA"], alice.Records.Select(r => r.Topic));
         Assert.Empty(forged.Records);

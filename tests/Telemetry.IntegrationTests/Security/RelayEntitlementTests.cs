@@ -44,7 +44,9 @@ public sealed class RelayEntitlementTests : IDisposable
         }));
 
         // The snapshot, fetched upstream with the relay's token, is cut down to alice's grant.
-        await Eventually.Until(() => aliceSubscriber.GetStats().Snapshots == 1, 30_000, relay.Describe());
+        // The answer's end counts the snapshot on the receive thread; its records reach the handler
+        // after that, from the delivery buffer, so the test waits for the record too.
+        await Eventually.Until(() => aliceSubscriber.GetStats().Snapshots == 1 && !alice.Records.IsEmpty, 30_000, relay.Describe());
         Assert.Equal(["md.SIM.AAA"], alice.Records.Select(r => r.Topic));
 
         // Upstream sees the relay's subscriptions ("md." from ops, "md.SIM." from alice), honoured with its token.

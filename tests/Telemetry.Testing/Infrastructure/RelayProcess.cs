@@ -54,7 +54,7 @@ internal sealed class RelayProcess : IAsyncDisposable
     /// <param name="upstreamSnapshot">Snapshot services of the upstream; by default the relay derives them from <paramref name="upstream"/> (port + 1), which is wrong behind a proxy.</param>
     /// <param name="netns">Network namespace to run it in (via <c>ip netns exec</c>); null for this one.</param>
     /// <param name="metricsHost">Address the test scrapes; the relay serves metrics on every interface of its namespace.</param>
-    /// <param name="environment">Settings given as environment variables (e.g. <c>Relay__HeartbeatTimeout</c>); not with <paramref name="netns"/>.</param>
+    /// <param name="environment">Settings given as environment variables (e.g. <c>Relay__HeartbeatTimeout</c>), also inside <paramref name="netns"/>.</param>
     public static async Task<RelayProcess> StartAsync(string name, IReadOnlyList<string> upstream, string? bind = null, string? snapshotBind = null, IReadOnlyList<string>? upstreamSnapshot = null, string? netns = null, string metricsHost = "127.0.0.1", IDictionary<string, string>? environment = null)
     {
         Assert.True(File.Exists(Dll), $"{Dll} is missing; the test project builds it through a project reference.");
@@ -80,7 +80,7 @@ internal sealed class RelayProcess : IAsyncDisposable
         Process = await ReadyProcess.StartAsync(
             () => _netns is null
                 ? ChildProcess.Start("dotnet", [Dll, .. _args], _environment)
-                : ChildProcess.Start("ip", ["netns", "exec", _netns, "dotnet", Dll, .. _args]),
+                : ChildProcess.Start("ip", ["netns", "exec", _netns, "dotnet", Dll, .. _args], _environment), // ip netns exec keeps the environment
             async () => await TryScrapeAsync() is not null,
             StartPatience,
             _failedStarts,

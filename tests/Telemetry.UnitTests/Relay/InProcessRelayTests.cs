@@ -45,7 +45,7 @@ public class InProcessRelayTests
         {
             Connect = [relay.BoundEndpoints[0]], Prefixes = ["md.A."], Snapshot = true, SnapshotEndpoints = ["inproc://in-process-relay.snapshot"],
         }));
-        await Eventually.Until(() => lateSubscriber.GetStats().Snapshots == 1);
+        await Eventually.Until(() => lateSubscriber.GetStats().Snapshots == 1 && !late.Records.IsEmpty);
         Assert.Equal([("md.A.X", 1000UL)], late.Records.Select(r => (r.Topic, r.Sequence)));
     }
 }
