@@ -18,14 +18,26 @@ internal static class E2eCommand
         var launcher = new Launcher(settings);
         var telemetry = new TelemetryScenarios(settings, launcher);
         var peers = new PeerScenarios(settings, launcher);
+        int probes = quick ? 3 : 6;
+        Task<ScenarioResult> Capacity(string name, string description, double start, Func<double, Task<ScenarioResult>> probe) =>
+            CapacitySearch.RunAsync(name, description, start, probes, settings.Seconds, probe);
+        const string lossless = "the highest paced rate a window carries with zero loss (search: fresh processes per probe, to within 10%)";
         var scenarios = new (string Name, Func<Task<ScenarioResult>> Run)[]
         {
-            ("pubsub", () => telemetry.FlatOutAsync("pubsub", "publisher -> subscriber, one topic, flat out; every tick decoded and handed to the application (flat out, latency is time spent in full queues)", 1, viaRelay: false)),
-            ("pubsub_nowindow", () => telemetry.FlatOutAsync("pubsub_nowindow", "as pubsub, with the publisher's retransmission window off (--window-bytes 0): what the window costs flat out", 1, viaRelay: false, windowBytes: 0)),
-            ("libzmq_pubsub", () => peers.LibzmqAsync("libzmq_pubsub", "libzmq PUB -> SUB (C), 32-byte messages flat out", 0)),
+            ("capacity_pubsub", () => Capacity("capacity_pubsub", $"publisher -> subscriber, one topic: {lossless}; windows on, repair off", 4_000_000,
+                rate => telemetry.ThroughputAsync("capacity_pubsub", "", 1, viaRelay: false, rate))),
+            ("capacity_relay", () => Capacity("capacity_relay", $"publisher -> relay host -> subscriber, one topic: {lossless}; windows on, repair off", 4_000_000,
+                rate => telemetry.ThroughputAsync("capacity_relay", "", 1, viaRelay: true, rate))),
+            ("capacity_fanout4", () => Capacity("capacity_fanout4", $"publisher -> 4 subscriber processes, one topic: {lossless}, per subscriber, every subscriber lossless; records/s is the total delivered", 2_000_000,
+                rate => telemetry.ThroughputAsync("capacity_fanout4", "", 4, viaRelay: false, rate))),
+            ("libzmq_capacity", () => Capacity("libzmq_capacity", $"libzmq PUB -> SUB (C), one 32-byte record per message, dropping at the high-water mark as ours does: {lossless}; loss from the sequence numbers in the payload; its SUB's high-water mark 10,000 messages as ours", 400_000,
+                rate => peers.LibzmqAsync("libzmq_capacity", "", rate, capacity: true))),
+            ("pubsub", () => telemetry.ThroughputAsync("pubsub", "FLAT OUT, with loss: publisher -> subscriber, one topic; every tick decoded and handed to the application (flat out, latency is time spent in full queues)", 1, viaRelay: false)),
+            ("pubsub_nowindow", () => telemetry.ThroughputAsync("pubsub_nowindow", "as pubsub, with the publisher's retransmission window off (--window-bytes 0): what the window costs flat out", 1, viaRelay: false, windowBytes: 0)),
+            ("libzmq_pubsub", () => peers.LibzmqAsync("libzmq_pubsub", "FLAT OUT: libzmq PUB -> SUB (C), 32-byte messages, the PUB waiting at its high-water mark (ZMQ_XPUB_NODROP)", 0)),
             ("nats_pubsub", peers.NatsAsync),
-            ("relay", () => telemetry.FlatOutAsync("relay", "publisher -> relay host -> subscriber, one topic, flat out (latency: time in full queues)", 1, viaRelay: true)),
-            ("fanout4", () => telemetry.FlatOutAsync("fanout4", "publisher -> 4 subscriber processes, one topic, flat out; records delivered in total (latency: worst subscriber, time in full queues)", 4, viaRelay: false)),
+            ("relay", () => telemetry.ThroughputAsync("relay", "FLAT OUT, with loss: publisher -> relay host -> subscriber, one topic (latency: time in full queues)", 1, viaRelay: true)),
+            ("fanout4", () => telemetry.ThroughputAsync("fanout4", "FLAT OUT, with loss: publisher -> 4 subscriber processes, one topic; records delivered in total (latency: worst subscriber, time in full queues)", 4, viaRelay: false)),
             ("latency1k", () => telemetry.LatencyAsync("latency1k", 1_000)),
             ("latency10k", () => telemetry.LatencyAsync("latency10k", 10_000)),
             ("latency100k", () => telemetry.LatencyAsync("latency100k", 100_000)),

@@ -11,7 +11,8 @@ internal sealed class PeerScenarios(E2eSettings settings, Launcher launcher)
     private bool _zmqChecked;
 
     /// <summary>libzmq PUB -> SUB, 32-byte messages; flat out (rate 0) for throughput, or paced for latency.</summary>
-    public async Task<ScenarioResult> LibzmqAsync(string name, string description, int rate)
+    /// <param name="capacity">Paced without latencies, the PUB dropping at its high-water mark as ours does (the capacity probes); otherwise it waits there.</param>
+    public async Task<ScenarioResult> LibzmqAsync(string name, string description, double rate, bool capacity = false)
     {
         if (Zmq() is not { } binary)
         {
@@ -21,9 +22,9 @@ internal sealed class PeerScenarios(E2eSettings settings, Launcher launcher)
         var result = new ScenarioResult(name, description);
         using var run = new ScenarioRun(name, settings);
         string endpoint = FreePort.Endpoint(FreePort.Next());
-        string? latencyFile = rate > 0 ? Path.Combine(Path.GetTempPath(), $"telemetry-perf-zmq-{Environment.ProcessId}.lat") : null;
-        double seconds = rate > 0 ? settings.LatencySeconds : settings.Seconds;
-        run.Add(PartyProcess.Start("zmq-publisher", binary, ["pub", endpoint, Text(rate)]));
+        string? latencyFile = rate > 0 && !capacity ? Path.Combine(Path.GetTempPath(), $"telemetry-perf-zmq-{Environment.ProcessId}.lat") : null;
+        double seconds = latencyFile is not null ? settings.LatencySeconds : settings.Seconds;
+        run.Add(PartyProcess.Start("zmq-publisher", binary, ["pub", endpoint, Text(rate), .. capacity ? ["drop"] : Array.Empty<string>()]));
         var sub = run.Add(PartyProcess.Start("zmq-subscriber", binary, ["sub", endpoint, Text(settings.WarmupSeconds), Text(seconds), .. latencyFile is null ? Array.Empty<string>() : [latencyFile]]));
         try
         {
@@ -32,7 +33,7 @@ internal sealed class PeerScenarios(E2eSettings settings, Launcher launcher)
             if (latencyFile is not null)
             {
                 // The C peer writes raw latencies; the histogram and its correction are the same code as for Telemetry.
-                var recorder = new LatencyRecorder(1_000_000_000L / rate);
+                var recorder = new LatencyRecorder((long)(1_000_000_000L / rate));
                 var bytes = await File.ReadAllBytesAsync(latencyFile);
                 foreach (long value in System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(bytes))
                 {
@@ -43,6 +44,11 @@ internal sealed class PeerScenarios(E2eSettings settings, Launcher launcher)
             }
 
             Aggregate.Subscribers(result, [line]);
+            if (capacity)
+            {
+                result.Extra["offered_records_per_s"] = rate;
+            }
+
             run.Describe(result);
             return result;
         }

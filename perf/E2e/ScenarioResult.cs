@@ -7,7 +7,8 @@ internal sealed class ScenarioResult(string name, string description)
 {
     public string Name => name;
 
-    public string Description => description;
+    /// <summary>What the row measured; a capacity search gives its best probe's row the search's description.</summary>
+    public string Description { get; set; } = description;
 
     /// <summary><c>ok</c>, <c>skipped</c> (a peer is not available here) or <c>failed</c>.</summary>
     public string Status { get; set; } = "ok";
@@ -49,7 +50,7 @@ internal sealed class ScenarioResult(string name, string description)
         var json = new JsonObject
         {
             ["name"] = name,
-            ["description"] = description,
+            ["description"] = Description,
             ["status"] = Status,
             ["reason"] = Reason,
             ["records_per_s"] = RecordsPerSecond,

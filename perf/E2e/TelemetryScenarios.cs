@@ -6,16 +6,17 @@ namespace Telemetry.Perf.E2e;
 /// <summary>The scenarios over Telemetry itself: every party is a process of its own on loopback TCP.</summary>
 internal sealed class TelemetryScenarios(E2eSettings settings, Launcher launcher)
 {
-    /// <summary>One publisher, one topic, flat out, to <paramref name="subscribers"/> subscriber processes.</summary>
+    /// <summary>One publisher, one topic, to <paramref name="subscribers"/> subscriber processes, flat out or paced.</summary>
+    /// <param name="rate">Records/s the publisher is paced at; 0 is flat out.</param>
     /// <param name="windowBytes">The publisher's retransmission window; null keeps the default (256 MiB), 0 turns it off.</param>
-    public async Task<ScenarioResult> FlatOutAsync(string name, string description, int subscribers, bool viaRelay, long? windowBytes = null)
+    public async Task<ScenarioResult> ThroughputAsync(string name, string description, int subscribers, bool viaRelay, double rate = 0, long? windowBytes = null)
     {
         var result = new ScenarioResult(name, description);
         using var run = new ScenarioRun(name, settings);
         string origin = FreePort.Endpoint(FreePort.Next());
         string endpoint = viaRelay ? FreePort.Endpoint(FreePort.Next()) : origin;
         string[] window = windowBytes is { } bytes ? ["--window-bytes", Count(bytes)] : [];
-        run.Add(launcher.Worker("publisher", "pub", ["--bind", origin, "--rate", "0", "--wait-subs", Count(viaRelay ? 1 : subscribers), .. window]));
+        run.Add(launcher.Worker("publisher", "pub", ["--bind", origin, "--rate", Launcher.Text(rate), "--wait-subs", Count(viaRelay ? 1 : subscribers), .. window]));
         if (viaRelay)
         {
             run.Add(launcher.Relay(origin, endpoint));
@@ -26,6 +27,11 @@ internal sealed class TelemetryScenarios(E2eSettings settings, Launcher launcher
             .ToList();
         await run.MeasureAsync(subs);
         Aggregate.Subscribers(result, [.. subs.Select(s => s.Result!)]);
+        if (rate > 0)
+        {
+            result.Extra["offered_records_per_s"] = rate;
+        }
+
         run.Describe(result);
         return result;
     }

@@ -1,7 +1,9 @@
 /*
  * libzmq PUB/SUB baseline for the Telemetry benchmark suite (perf e2e builds it with gcc -lzmq).
  *
- *   zmq_pubsub pub ENDPOINT RATE                     bind a PUB, send forever; RATE messages/s, 0 = flat out
+ *   zmq_pubsub pub ENDPOINT RATE [drop]              bind a PUB, send forever; RATE messages/s, 0 = flat out;
+ *                                                    "drop": drop at the high-water mark (ZeroMQ's default, as
+ *                                                    ours does) instead of waiting (the capacity rows)
  *   zmq_pubsub sub ENDPOINT WARMUP_S SECONDS [FILE]  connect a SUB to "md.", measure a window that opens
  *                                                    WARMUP_S after the first message; with FILE, write every
  *                                                    one-way latency (int64 ns, host order) seen in the window
@@ -44,16 +46,18 @@ static void __attribute__((noreturn)) die(const char *what)
 static void wait_until_due(int64_t start, double rate, uint64_t sent)
 {
     int64_t due_ns = start + (int64_t)((double)sent * 1e9 / rate);
+    if (due_ns <= now_ns())
+        return; /* behind schedule: no system call, so high rates are not capped by the sleeps */
     struct timespec deadline = {due_ns / 1000000000LL, due_ns % 1000000000LL};
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL) == EINTR)
         ;
 }
 
-static int run_pub(const char *endpoint, double rate)
+static int run_pub(const char *endpoint, double rate, int drop)
 {
     void *ctx = zmq_ctx_new();
     void *pub = zmq_socket(ctx, ZMQ_PUB);
-    int nodrop = 1;
+    int nodrop = !drop;
     zmq_setsockopt(pub, ZMQ_XPUB_NODROP, &nodrop, sizeof nodrop);
     if (zmq_bind(pub, endpoint) != 0)
         die("bind");
@@ -92,6 +96,9 @@ static int run_sub(const char *endpoint, double warmup_s, double seconds, const 
     void *sub = zmq_socket(ctx, ZMQ_SUB);
     int timeout_ms = 1000;
     zmq_setsockopt(sub, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms);
+    /* The high-water marks of ours in messages: 1,000 at the PUB (both defaults), 10,000 at the SUB. */
+    int rcvhwm = 10000;
+    zmq_setsockopt(sub, ZMQ_RCVHWM, &rcvhwm, sizeof rcvhwm);
     zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "md.", 3);
     if (zmq_connect(sub, endpoint) != 0)
         die("connect");
@@ -172,9 +179,9 @@ static int run_sub(const char *endpoint, double warmup_s, double seconds, const 
 int main(int argc, char **argv)
 {
     if (argc >= 4 && strcmp(argv[1], "pub") == 0)
-        return run_pub(argv[2], atof(argv[3]));
+        return run_pub(argv[2], atof(argv[3]), argc >= 5 && strcmp(argv[4], "drop") == 0);
     if (argc >= 5 && strcmp(argv[1], "sub") == 0)
         return run_sub(argv[2], atof(argv[3]), atof(argv[4]), argc >= 6 ? argv[5] : NULL);
-    fprintf(stderr, "usage: zmq_pubsub pub ENDPOINT RATE | sub ENDPOINT WARMUP_S SECONDS [LATENCY_FILE]\n");
+    fprintf(stderr, "usage: zmq_pubsub pub ENDPOINT RATE [drop] | sub ENDPOINT WARMUP_S SECONDS [LATENCY_FILE]\n");
     return 2;
 }
