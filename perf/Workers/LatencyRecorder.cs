@@ -14,28 +14,58 @@ internal sealed class LatencyRecorder(long expectedIntervalNs)
     private const long Highest = 3_600_000_000_000;
     private readonly LongHistogram _histogram = new(1, Highest, 3);
 
+    // The handler thread records while the report thread reads at the window's end; HdrHistogram is
+    // not thread-safe, and reading it mid-record once crashed a subscriber in GetMaxValue.
+    private readonly Lock _lock = new();
+
     public long ExpectedIntervalNs => expectedIntervalNs;
 
-    public long Count => _histogram.TotalCount;
+    public long Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _histogram.TotalCount;
+            }
+        }
+    }
 
     public void Record(long latencyNs)
     {
         long value = Math.Clamp(latencyNs, 1, Highest);
-        if (expectedIntervalNs > 0)
+        lock (_lock)
         {
-            _histogram.RecordValueWithExpectedInterval(value, expectedIntervalNs);
-        }
-        else
-        {
-            _histogram.RecordValue(value);
+            if (expectedIntervalNs > 0)
+            {
+                _histogram.RecordValueWithExpectedInterval(value, expectedIntervalNs);
+            }
+            else
+            {
+                _histogram.RecordValue(value);
+            }
         }
     }
 
     /// <summary>Records one value for <paramref name="count"/> records (a whole batch sampled by its oldest record).</summary>
-    public void Record(long latencyNs, int count) => _histogram.RecordValueWithCount(Math.Clamp(latencyNs, 1, Highest), count);
+    public void Record(long latencyNs, int count)
+    {
+        lock (_lock)
+        {
+            _histogram.RecordValueWithCount(Math.Clamp(latencyNs, 1, Highest), count);
+        }
+    }
 
     /// <summary>Adds p50/p99/p99.9/max/mean in µs to <paramref name="line"/>; nothing if no value was recorded.</summary>
     public void AddTo(JsonObject line)
+    {
+        lock (_lock)
+        {
+            AddFigures(line);
+        }
+    }
+
+    private void AddFigures(JsonObject line)
     {
         line["latency_samples"] = _histogram.TotalCount;
         line["co_corrected"] = expectedIntervalNs > 0;

@@ -5,7 +5,7 @@ namespace Telemetry;
 /// <summary>
 /// The message-rate budget (<see cref="PublisherOptions.MaxMessagesPerSecond"/>): past NetMQ's
 /// per-message ceiling ZeroMQ drops whole batches, so a round that sent many small messages buys
-/// time for the next round's batches to fill up instead. Used on the sender thread only.
+/// time for the next round's batches to fill up instead. Used by whichever thread runs the round (the sender's <c>_owned</c>).
 /// </summary>
 internal sealed class MessageBudget(int maxMessagesPerSecond)
 {
@@ -21,6 +21,16 @@ internal sealed class MessageBudget(int maxMessagesPerSecond)
         if (maxMessagesPerSecond > 0 && messages > 1)
         {
             _nextRoundTimestamp = Stopwatch.GetTimestamp() + (messages * Stopwatch.Frequency / maxMessagesPerSecond);
+        }
+    }
+
+    /// <summary>True when the last round's messages are paid for: the next round need not wait.</summary>
+    public bool Ready
+    {
+        get
+        {
+            long due = _nextRoundTimestamp;
+            return due == 0 || Stopwatch.GetTimestamp() >= due;
         }
     }
 

@@ -9,9 +9,13 @@ using Telemetry.Wire;
 namespace Telemetry;
 
 /// <summary>
-/// The publisher's sender thread: drains everything queued, groups it by topic, encodes one batch
-/// per topic and hands it to the <see cref="DistributionNode"/>; between rounds it reads
-/// subscriptions and serves snapshots. It owns the node and everything only that thread touches.
+/// The publisher's sender: drains everything queued, groups it by topic, encodes one batch per topic
+/// and hands it to the <see cref="DistributionNode"/>; between rounds its thread reads subscriptions
+/// and serves snapshots. A round runs on the sender thread, or on the publishing caller's thread when
+/// the sender is asleep (<see cref="TrySendInline"/>): no thread hop for a record that finds the
+/// publisher idle. Whichever thread runs a round holds <c>_owned</c>, so the node's sockets (NetMQ
+/// sockets are not thread-safe) and the round state are touched by one thread at a time, with the
+/// full fences of the Interlocked operations between one owner and the next.
 /// </summary>
 internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
 {
@@ -24,6 +28,11 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
     // publisher, each a few non-blocking reads. It also bounds how late the conflated feed's values go out.
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(2);
+
+    // A caller sends its record itself at most once per this gap: one record per NetMQ message is
+    // cheap at 10,000 records/s, but a caller publishing flat out would otherwise send every record
+    // alone (NetMQ manages about 180,000 messages/s). Closer records wake the sender, which batches.
+    private static readonly long MinInlineGapTicks = System.Diagnostics.Stopwatch.Frequency / 50_000;
 
     private readonly PublisherOptions _options;
     private readonly ILogger _logger;
@@ -48,6 +57,15 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
     private readonly RecordFormat<T> _format = RecordCodec<T>.Format;
     private DistributionNode? _node;
     private int _sleeping;
+    private int _owned;
+    private long _lastInlineTicks;
+    private long _inlineRounds;
+    private long _processed;
+    private readonly bool _inlineAllowed;
+    private QueuedRecord<T>[] _drained = [];
+    private int[] _next = [];
+    private GrowableBuffer? _records;
+    private GrowableBuffer? _header;
     private volatile bool _stopping;
     private long _sent;
     private long _batches;
@@ -72,6 +90,10 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
         // that it lost a tail (and so needs the current value) and that a quiet topic is not stale.
         _heartbeatForMs = (long)options.RetransmitWindowAge.TotalMilliseconds;
         _heartbeatMs = (long)options.StreamHeartbeatInterval.TotalMilliseconds;
+
+        // Not in Wait mode (a caller must not send past the subscribers' budget), nor with epgm (its
+        // sender is paced by that thread).
+        _inlineAllowed = options.SlowSubscriberMode != SlowSubscriberMode.Wait && !options.Bind.Concat(options.Connect).Any(PgmEndpoint.IsPgm);
     }
 
     public ulong Session { get; }
@@ -101,6 +123,9 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
     public long BudgetWaits => _budget.Waits;
 
     public long Heartbeats => Volatile.Read(ref _heartbeats);
+
+    /// <summary>Rounds a publishing caller ran itself, the sender being asleep.</summary>
+    public long InlineRounds => Volatile.Read(ref _inlineRounds);
 
     public RetransmitStats Retransmit => _node?.RetransmitStats ?? default;
 
@@ -145,13 +170,79 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
     /// <summary>Releases the wake-up event; call after <see cref="StopAsync"/> has completed (the thread disposed the rest).</summary>
     public void Dispose() => _wake.Dispose();
 
+    /// <summary>Called after records were queued: sends them on this thread if the sender is asleep and free, else wakes it.</summary>
     public void Wake()
     {
-        if (Volatile.Read(ref _sleeping) != 0 && Interlocked.Exchange(ref _sleeping, 0) != 0)
+        if (Volatile.Read(ref _sleeping) != 0 && !TrySendInline() && Interlocked.Exchange(ref _sleeping, 0) != 0)
         {
             _wake.Set();
         }
     }
+
+    /// <summary>
+    /// One round on the caller's thread, while the sender thread sleeps. Records queued by others
+    /// meanwhile are not lost: a caller that finds the round taken wakes the sender thread instead,
+    /// and the sender thread takes <c>_owned</c> before it touches anything.
+    /// </summary>
+    /// <returns>False when this caller may not run a round (not allowed, too soon after the last, or taken): wake the sender.</returns>
+    private bool TrySendInline()
+    {
+        if (!_inlineAllowed || _stopping)
+        {
+            return false;
+        }
+
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (now - Volatile.Read(ref _lastInlineTicks) < MinInlineGapTicks || Interlocked.CompareExchange(ref _owned, 1, 0) != 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            if (_stopping || _node is not { } node || Volatile.Read(ref _sleeping) == 0 || !_budget.Ready)
+            {
+                return false; // the sender thread is up (or going), or the budget says wait: the sender thread waits and drains
+            }
+
+            Volatile.Write(ref _lastInlineTicks, now);
+            int count = _queue.DrainTo(_drained);
+            if (count > 0)
+            {
+                long batchesBefore = _batches;
+                SendRound(node, _drained.AsSpan(0, count));
+                _budget.Charge(_batches - batchesBefore);
+                _processed += count;
+                Volatile.Write(ref _inlineRounds, _inlineRounds + 1);
+                Flushes.Report(_processed);
+            }
+
+            return true;
+        }
+        catch (Exception ex)
+        {
+            // What a round on the sender thread would have logged before it stopped; here the
+            // caller goes on, and the sender thread finds the node as broken as it would have.
+            Log.SenderFailed(_logger, ex, _options.Name);
+            return true;
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _owned, 0);
+        }
+    }
+
+    /// <summary>Takes the round for the sender thread; a caller holds it for one round at most.</summary>
+    private void Own()
+    {
+        var spinner = default(SpinWait);
+        while (Interlocked.CompareExchange(ref _owned, 1, 0) != 0)
+        {
+            spinner.SpinOnce();
+        }
+    }
+
+    private void Disown() => Interlocked.Exchange(ref _owned, 0);
 
     void ISubscriptionObserver.OnSubscription(bool subscribe, string prefix, bool barrier)
     {
@@ -188,11 +279,11 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
     private void Run()
     {
         using var monitorPoller = new NetMQPoller();
-        var drained = new QueuedRecord<T>[Math.Min(MaxRoundRecords, _queue.Capacity)];
-        var next = new int[drained.Length];
-        using var records = new GrowableBuffer(_options.MaxBatchBytes + 4096);
-        using var header = new GrowableBuffer(512);
-        long processed = 0;
+        _drained = new QueuedRecord<T>[Math.Min(MaxRoundRecords, _queue.Capacity)];
+        _next = new int[_drained.Length];
+        using var records = _records = new GrowableBuffer(_options.MaxBatchBytes + 4096);
+        using var header = _header = new GrowableBuffer(512);
+        bool owned = false;
         try
         {
             bool wait = _options.SlowSubscriberMode == SlowSubscriberMode.Wait;
@@ -204,7 +295,10 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
             _started.SetResult(_node.BoundEndpoints);
             while (true)
             {
-                Flushes.Report(processed);
+                // Held for the whole iteration but for the sleeps, when callers may run rounds.
+                Own();
+                owned = true;
+                Flushes.Report(_processed);
                 _node.ReceiveSubscriptions(this);
                 Volatile.Write(ref _subscriptionCount, _subscriptions.Count);
                 _node.Snapshots?.Serve();
@@ -214,13 +308,15 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
                     // process NetMQ's commands, among them the end of a departed subscriber's pipe,
                     // which releases what was queued for it.
                     Volatile.Write(ref _subscriberWaits, _subscriberWaits + 1);
+                    owned = false;
+                    Disown();
                     Thread.Sleep(1);
                     continue;
                 }
 
                 SendHeartbeats(_node, header);
                 _budget.Wait(() => _stopping);
-                int count = _queue.DrainTo(drained);
+                int count = _queue.DrainTo(_drained);
                 if (count == 0)
                 {
                     if (_stopping)
@@ -233,17 +329,21 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
                         _node.EndRound(); // the conflated feed's latest values, when its interval is up
                     }
 
+                    owned = false;
+                    Disown();
                     Idle();
                     continue;
                 }
 
                 long batchesBefore = _batches;
-                SendRound(_node, drained.AsSpan(0, count), next, records, header);
-                processed += count;
+                SendRound(_node, _drained.AsSpan(0, count));
+                _processed += count;
                 _budget.Charge(_batches - batchesBefore);
+                owned = false;
+                Disown();
             }
 
-            Flushes.Report(processed);
+            Flushes.Report(_processed);
             Log.PublisherStopped(_logger, _options.Name, _sent, _batches);
         }
         catch (Exception ex) when (!_started.Task.IsCompleted)
@@ -257,6 +357,14 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
         finally
         {
             _stopping = true;
+
+            // A caller may be in a round: the node is closed only once it is ours, and no caller
+            // starts another (they see _stopping).
+            if (!owned)
+            {
+                Own();
+            }
+
             if (monitorPoller.IsRunning)
             {
                 monitorPoller.Stop();
@@ -287,8 +395,11 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
         Volatile.Write(ref _sleeping, 0);
     }
 
-    private void SendRound(DistributionNode node, Span<QueuedRecord<T>> drained, int[] next, GrowableBuffer records, GrowableBuffer header)
+    private void SendRound(DistributionNode node, Span<QueuedRecord<T>> drained)
     {
+        var next = _next;
+        var records = _records!;
+        var header = _header!;
         // Chain each topic's records in arrival order; topics are then visited once per round.
         for (int i = 0; i < drained.Length; i++)
         {

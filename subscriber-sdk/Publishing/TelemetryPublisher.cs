@@ -59,6 +59,9 @@ public sealed class TelemetryPublisher<T> : IAsyncDisposable, IDisposable
     /// <summary>Times the sender paused because slow subscribers held the send budget (Wait mode).</summary>
     internal long SubscriberWaits => _sender.SubscriberWaits;
 
+    /// <summary>Rounds a publishing caller ran itself, finding the sender asleep.</summary>
+    internal long InlineRounds => _sender.InlineRounds;
+
     /// <summary>Snapshot requests answered since start.</summary>
     internal long SnapshotsServed => _sender.SnapshotStats.Answered;
 
