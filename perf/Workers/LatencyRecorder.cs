@@ -5,8 +5,11 @@ namespace Telemetry.Perf.Workers;
 
 /// <summary>
 /// One-way latencies in ns in an HdrHistogram. With an expected interval (a paced sender), a late
-/// value also records the samples a stalled sender would have produced in the meantime, which is
-/// HdrHistogram's correction for coordinated omission.
+/// value also counts the samples a stalled sender would have produced in the meantime, which is
+/// HdrHistogram's correction for coordinated omission. The correction is applied when the figures
+/// are read, not per record: done per record its cost grows with the latency (a 5 ms value at a
+/// 10 µs interval is 500 extra samples), so a subscriber that fell behind fell further behind
+/// correcting, and at 100,000 records/s one recorded 2.6 billion samples for 13,000 records.
 /// </summary>
 internal sealed class LatencyRecorder(long expectedIntervalNs)
 {
@@ -36,14 +39,7 @@ internal sealed class LatencyRecorder(long expectedIntervalNs)
         long value = Math.Clamp(latencyNs, 1, Highest);
         lock (_lock)
         {
-            if (expectedIntervalNs > 0)
-            {
-                _histogram.RecordValueWithExpectedInterval(value, expectedIntervalNs);
-            }
-            else
-            {
-                _histogram.RecordValue(value);
-            }
+            _histogram.RecordValue(value);
         }
     }
 
@@ -67,18 +63,41 @@ internal sealed class LatencyRecorder(long expectedIntervalNs)
 
     private void AddFigures(JsonObject line)
     {
+        var histogram = expectedIntervalNs > 0 ? Corrected() : _histogram;
         line["latency_samples"] = _histogram.TotalCount;
         line["co_corrected"] = expectedIntervalNs > 0;
-        if (_histogram.TotalCount == 0)
+        if (histogram.TotalCount == 0)
         {
             return;
         }
 
-        line["p50_us"] = Micros(_histogram.GetValueAtPercentile(50));
-        line["p99_us"] = Micros(_histogram.GetValueAtPercentile(99));
-        line["p999_us"] = Micros(_histogram.GetValueAtPercentile(99.9));
-        line["max_us"] = Micros(_histogram.GetMaxValue());
-        line["mean_us"] = Math.Round(_histogram.GetMean() / 1000.0, 1);
+        line["p50_us"] = Micros(histogram.GetValueAtPercentile(50));
+        line["p99_us"] = Micros(histogram.GetValueAtPercentile(99));
+        line["p999_us"] = Micros(histogram.GetValueAtPercentile(99.9));
+        line["max_us"] = Micros(histogram.GetMaxValue());
+        line["mean_us"] = Math.Round(histogram.GetMean() / 1000.0, 1);
+    }
+
+    /// <summary>
+    /// The raw values with the samples a stalled sender would have produced: for a value v, also
+    /// v - i, v - 2i, ... down to i (the interval), with v's count. The same as recording each value
+    /// with its expected interval, at a cost per histogram bucket rather than per record.
+    /// </summary>
+    private LongHistogram Corrected()
+    {
+        var corrected = new LongHistogram(1, Highest, 3);
+        foreach (var bucket in _histogram.RecordedValues())
+        {
+            long value = bucket.ValueIteratedTo;
+            long count = bucket.CountAtValueIteratedTo;
+            corrected.RecordValueWithCount(value, count);
+            for (long missing = value - expectedIntervalNs; missing >= expectedIntervalNs; missing -= expectedIntervalNs)
+            {
+                corrected.RecordValueWithCount(missing, count);
+            }
+        }
+
+        return corrected;
     }
 
     private static double Micros(long ns) => Math.Round(ns / 1000.0, 1);
