@@ -29,6 +29,18 @@ internal sealed class BatchQueue
     /// <summary>Bytes queued or being written now.</summary>
     public long BufferedBytes => Volatile.Read(ref _bytes);
 
+    /// <summary>True once <see cref="Complete"/> was called.</summary>
+    public bool IsCompleted
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _completed;
+            }
+        }
+    }
+
     /// <summary>How often the receive thread waited for the writer (the budget was full).</summary>
     public long FullWaits => Volatile.Read(ref _fullWaits);
 
@@ -56,7 +68,7 @@ internal sealed class BatchQueue
 
             var copy = ArrayPool<byte>.Shared.Rent(records.Length);
             records.CopyTo(copy);
-            _batches.Enqueue(new PendingBatch(batch.Header, copy, records.Length));
+            _batches.Enqueue(new PendingBatch(batch.Header, copy, records.Length, Environment.TickCount64));
             _bytes += cost;
             Monitor.PulseAll(_gate);
         }
@@ -115,5 +127,5 @@ internal sealed class BatchQueue
     private bool IsFull(long cost) => !_completed && _bytes > 0 && _bytes + cost > _capacity;
 }
 
-/// <summary>A received batch, copied out of the ZeroMQ frame, waiting for the writer thread.</summary>
-internal readonly record struct PendingBatch(BatchHeader Header, byte[] Buffer, int Length);
+/// <summary>A received batch, copied out of the ZeroMQ frame, waiting for the writer thread; <paramref name="ArrivedMs"/> is <see cref="Environment.TickCount64"/> when it was added.</summary>
+internal readonly record struct PendingBatch(BatchHeader Header, byte[] Buffer, int Length, long ArrivedMs);

@@ -63,6 +63,55 @@ public class SinkTests
         }
     }
 
+    [Fact]
+    public async Task One_applications_records_on_three_level_topics_are_written_in_the_order_they_were_logged()
+    {
+        const int Rounds = 3000;
+        string endpoint = FreePort.TcpEndpoint();
+        string dir = Directory.CreateTempSubdirectory("telemetry-sink-").FullName;
+        try
+        {
+            await using var sink = ChildProcess.StartDotnet(Cli, "sink", "--bind", endpoint, "--prefix", "log.", "--out", dir, "--metrics-port", "0");
+            await Eventually.Until(() => sink.StderrLines.Any(l => l.StartsWith("sink writing", StringComparison.Ordinal)), 30_000, "the sink should start");
+            await using (var publisher = new TelemetryPublisher<LogRecord>(new PublisherOptions { Name = "ordered", Connect = [endpoint], SlowSubscriberMode = SlowSubscriberMode.Wait }))
+            {
+                await Eventually.Until(() => publisher.GetStats().Subscriptions == 1, 30_000, "the sink should subscribe");
+
+                // Logged in turn on three topics: the publisher batches per topic, so each round's
+                // records leave as one batch per level, not in the order they were logged.
+                PublisherTopic[] levels = [publisher.Topic("log.ordered.Information"), publisher.Topic("log.ordered.Warning"), publisher.Topic("log.ordered.Error")];
+                long time = 1;
+                for (int round = 0; round < Rounds; round++)
+                {
+                    foreach (var level in levels.Take(1 + (round % 3)))
+                    {
+                        publisher.Publish(level, new LogRecord(time, LogLevel.Information, "Order", $"logged {time}"));
+                        time++;
+                    }
+                }
+
+                await publisher.FlushAsync();
+            }
+
+            int expected = Enumerable.Range(0, Rounds).Sum(r => 1 + (r % 3));
+            await Eventually.Until(() => SinkFiles.CompleteLines(dir) == expected, 30_000, "every record should reach the files");
+            sink.Terminate();
+            Assert.Equal(0, await sink.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+
+            var records = Directory.GetFiles(dir, "*.jsonl").Order(StringComparer.Ordinal).SelectMany(File.ReadLines).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            Assert.Equal(Enumerable.Range(1, expected).Select(t => (long)t), records.Select(r => r.GetProperty("timestamp_ns").GetInt64()));
+            foreach (var topic in records.GroupBy(r => r.GetProperty("topic").GetString()))
+            {
+                var sequences = topic.Select(r => r.GetProperty("seq").GetUInt64()).ToList();
+                Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (ulong)i), sequences);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [SkippableFact]
     public async Task A_stopped_sink_process_never_blocks_the_application_that_logs_to_it()
     {
