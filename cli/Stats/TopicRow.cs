@@ -8,7 +8,7 @@ namespace Telemetry.Cli.Stats;
 /// <param name="Missing">Records reported missing since start (what no repair could fill).</param>
 /// <param name="Repaired">Missing records that came back in repair answers since start.</param>
 /// <param name="Resynced">Times the topic's latest value was lost beyond every window and came back from the snapshot service.</param>
-/// <param name="Conflated">Records a node's conflated feed replaced by newer ones (<c>--conflated</c>): superseded, not lost.</param>
+/// <param name="Conflated">Records a node's conflated feed replaced by newer ones (<c>--conflate</c>): superseded, not lost.</param>
 /// <param name="LatencyP50Us">Median of (receive time − send time) of the interval's batches, in µs; null without batches.</param>
 /// <param name="LatencyP99Us">99th percentile of the same, in µs.</param>
 /// <param name="Publishers">Distinct publishers seen on the topic.</param>
