@@ -48,6 +48,8 @@ internal static class E2eCommand
             ("netmq_latency10k", () => telemetry.NetMqLatencyAsync("netmq_latency10k", 10_000)),
             ("netmq_latency100k", () => telemetry.NetMqLatencyAsync("netmq_latency100k", 100_000)),
             ("zipf1000", telemetry.ZipfAsync),
+            ("fanout100_relay", () => telemetry.Fanout100Async(10_000)),
+            ("libzmq_fanout100_proxy", () => peers.LibzmqFanout100Async(10_000)),
             ("window_on_1m", () => telemetry.WindowCostAsync("window_on_1m", window: true)),
             ("window_off_1m", () => telemetry.WindowCostAsync("window_off_1m", window: false)),
             ("stalled_subscriber", telemetry.StalledSubscriberAsync),

@@ -61,6 +61,28 @@ internal sealed class PeerScenarios(E2eSettings settings, Launcher launcher)
         }
     }
 
+    /// <summary>libzmq's own relay: the C PUB paced at <paramref name="rate"/> -> zmq_proxy -> 100 SUB sockets in one process.</summary>
+    public async Task<ScenarioResult> LibzmqFanout100Async(int rate)
+    {
+        const string name = "libzmq_fanout100_proxy";
+        string description = $"libzmq PUB paced at {rate:N0} messages/s (one record each, dropping at the high-water mark) -> zmq_proxy (XSUB/XPUB) -> 100 SUB sockets in one process; records/s is the total delivered";
+        if (Zmq() is not { } binary)
+        {
+            return ScenarioResult.Skipped(name, description, _zmqUnavailable!);
+        }
+
+        var result = new ScenarioResult(name, description);
+        using var run = new ScenarioRun(name, settings);
+        string origin = FreePort.Endpoint(FreePort.Next());
+        string endpoint = FreePort.Endpoint(FreePort.Next());
+        run.Add(PartyProcess.Start("zmq-publisher", binary, ["pub", origin, Text(rate), "drop"]));
+        var proxy = run.Add(PartyProcess.Start("zmq-proxy", binary, ["proxy", origin, endpoint]));
+        var subs = run.Add(PartyProcess.Start("zmq-subscribers", binary, ["subs", endpoint, "100", Text(settings.WarmupSeconds), Text(settings.Seconds)]));
+        await run.MeasureAsync([subs]);
+        Fanout.Describe(result, run, subs.Result!, proxy.Label, rate);
+        return result;
+    }
+
     /// <summary>NATS.Net publisher -> nats-server -> NATS.Net subscriber, 32-byte messages flat out.</summary>
     public async Task<ScenarioResult> NatsAsync()
     {

@@ -151,5 +151,24 @@ internal sealed class TelemetryScenarios(E2eSettings settings, Launcher launcher
         return result;
     }
 
+    /// <summary>
+    /// One relay to 100 subscriber connections held by one process, the publisher paced at
+    /// <paramref name="rate"/> records/s: each subscriber's rate and the relay's CPU per delivered record.
+    /// </summary>
+    public async Task<ScenarioResult> Fanout100Async(int rate)
+    {
+        const int connections = 100;
+        var result = new ScenarioResult("fanout100_relay", $"publisher paced at {rate:N0} records/s -> relay host -> 100 subscriber connections in one process; records/s is the total delivered");
+        using var run = new ScenarioRun(result.Name, settings);
+        string origin = FreePort.Endpoint(FreePort.Next());
+        string endpoint = FreePort.Endpoint(FreePort.Next());
+        run.Add(launcher.Worker("publisher", "pub", "--bind", origin, "--rate", Count(rate), "--wait-subs", "1"));
+        var relay = run.Add(launcher.Relay(origin, endpoint));
+        var subs = run.Add(launcher.Worker("subscribers", "multi-sub", ["--connect", endpoint, "--connections", Count(connections), .. launcher.Window()]));
+        await run.MeasureAsync([subs]);
+        Fanout.Describe(result, run, subs.Result!, relay.Label, rate);
+        return result;
+    }
+
     private static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

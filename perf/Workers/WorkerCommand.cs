@@ -10,6 +10,7 @@ internal static class WorkerCommand
         {
             "pub" => PubWorker.Run(flags),
             "sub" => SubWorker.Run(flags),
+            "multi-sub" => MultiSubWorker.Run(flags),
             "nats-pub" => await NatsWorkers.PublishAsync(flags),
             "nats-sub" => await NatsWorkers.SubscribeAsync(flags),
             "netmq-pub" => NetMqWorkers.Publish(flags),
@@ -23,6 +24,7 @@ internal static class WorkerCommand
         Console.Error.WriteLine("""
             usage: perf worker pub --bind EP [--rate N] [--topics N] [--zipf S] [--wait-subs N] [--max-batch N]
                    perf worker sub --connect EP [--prefix P] [--warmup S] [--seconds S] [--latency all|batch] [--expected-interval-ns N]
+                   perf worker multi-sub --connect EP [--connections N] [--warmup S] [--seconds S]
                    perf worker nats-pub --url URL [--rate N]
                    perf worker nats-sub --url URL [--warmup S] [--seconds S]
                    perf worker netmq-pub --bind EP [--rate N]

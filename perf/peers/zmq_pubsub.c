@@ -7,6 +7,10 @@
  *   zmq_pubsub sub ENDPOINT WARMUP_S SECONDS [FILE]  connect a SUB to "md.", measure a window that opens
  *                                                    WARMUP_S after the first message; with FILE, write every
  *                                                    one-way latency (int64 ns, host order) seen in the window
+ *   zmq_pubsub proxy UPSTREAM BIND                   zmq_proxy: an XSUB connected upstream, an XPUB bound
+ *                                                    (libzmq's own relay, for the fan-out rows)
+ *   zmq_pubsub subs ENDPOINT N WARMUP_S SECONDS      N SUB sockets in one process, polled together; the
+ *                                                    result has the slowest one's rate and the total
  *
  * Each message is one 32-byte frame: an 8-byte topic prefix, the send time (CLOCK_MONOTONIC ns, which
  * every process on the host shares), a sequence number (to count what the PUB dropped) and padding.
@@ -179,12 +183,111 @@ static int run_sub(const char *endpoint, double warmup_s, double seconds, const 
         pause();
 }
 
+static int run_proxy(const char *upstream, const char *bind)
+{
+    void *ctx = zmq_ctx_new();
+    void *xsub = zmq_socket(ctx, ZMQ_XSUB);
+    void *xpub = zmq_socket(ctx, ZMQ_XPUB);
+    int hwm = 10000;
+    zmq_setsockopt(xsub, ZMQ_RCVHWM, &hwm, sizeof hwm);
+    zmq_setsockopt(xpub, ZMQ_SNDHWM, &hwm, sizeof hwm);
+    if (zmq_connect(xsub, upstream) != 0 || zmq_bind(xpub, bind) != 0)
+        die("proxy endpoints");
+    printf("{\"role\":\"zmq-proxy\",\"event\":\"ready\"}\n");
+    fflush(stdout);
+    zmq_proxy(xsub, xpub, NULL);
+    return 0; /* not reached: the harness kills the proxy */
+}
+
+static int run_subs(const char *endpoint, int n, double warmup_s, double seconds)
+{
+    void *ctx = zmq_ctx_new();
+    void **subs = calloc((size_t)n, sizeof *subs);
+    zmq_pollitem_t *items = calloc((size_t)n, sizeof *items);
+    uint64_t *records = calloc((size_t)n, sizeof *records), *missing = calloc((size_t)n, sizeof *missing), *last = calloc((size_t)n, sizeof *last);
+    int hwm = 10000;
+    for (int i = 0; i < n; i++) {
+        subs[i] = zmq_socket(ctx, ZMQ_SUB);
+        zmq_setsockopt(subs[i], ZMQ_RCVHWM, &hwm, sizeof hwm);
+        zmq_setsockopt(subs[i], ZMQ_SUBSCRIBE, "md.", 3);
+        if (zmq_connect(subs[i], endpoint) != 0)
+            die("connect");
+        items[i].socket = subs[i];
+        items[i].events = ZMQ_POLLIN;
+    }
+
+    unsigned char msg[64];
+    int64_t first = 0, window_start = 0, window_end = 0, idle_since = now_ns();
+    int announced = 0;
+    for (;;) {
+        int ready = zmq_poll(items, n, 1000);
+        int64_t now = now_ns();
+        if (ready < 0)
+            die("poll");
+        if (ready == 0 && now - idle_since > 30LL * 1000000000LL) {
+            printf("{\"role\":\"zmq-subs\",\"event\":\"error\",\"message\":\"no message for 30 s\"}\n");
+            fflush(stdout);
+            return 1;
+        }
+        if (first && now >= window_end)
+            break;
+        for (int i = 0; i < n; i++) {
+            if (!(items[i].revents & ZMQ_POLLIN))
+                continue;
+            /* Everything this socket holds now, without blocking. */
+            int got;
+            while ((got = zmq_recv(subs[i], msg, sizeof msg, ZMQ_DONTWAIT)) >= 0) {
+                idle_since = now;
+                if (got != PAYLOAD)
+                    continue;
+                if (!first) {
+                    first = now;
+                    window_start = first + (int64_t)(warmup_s * 1e9);
+                    window_end = window_start + (int64_t)(seconds * 1e9);
+                }
+                uint64_t seq;
+                memcpy(&seq, msg + 16, 8);
+                if (now >= window_start && now < window_end) {
+                    if (!announced) {
+                        announced = 1;
+                        printf("{\"role\":\"zmq-subs\",\"event\":\"window_start\"}\n");
+                        fflush(stdout);
+                    }
+                    records[i]++;
+                    if (last[i] && seq > last[i] + 1)
+                        missing[i] += seq - last[i] - 1;
+                }
+                last[i] = seq;
+            }
+        }
+    }
+
+    uint64_t total = 0, lost = 0, slowest = UINT64_MAX;
+    for (int i = 0; i < n; i++) {
+        total += records[i];
+        lost += missing[i];
+        if (records[i] < slowest)
+            slowest = records[i];
+    }
+    printf("{\"role\":\"zmq-subs\",\"event\":\"result\",\"records\":%" PRIu64 ",\"batches\":%" PRIu64
+           ",\"seconds\":%.3f,\"records_per_s\":%.1f,\"msgs_per_s\":%.1f,\"missing\":%" PRIu64
+           ",\"subscribers\":%d,\"slowest_records_per_s\":%.1f}\n",
+           total, total, seconds, total / seconds, total / seconds, lost, n, slowest / seconds);
+    fflush(stdout);
+    for (;;)
+        pause();
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 4 && strcmp(argv[1], "proxy") == 0)
+        return run_proxy(argv[2], argv[3]);
+    if (argc >= 6 && strcmp(argv[1], "subs") == 0)
+        return run_subs(argv[2], atoi(argv[3]), atof(argv[4]), atof(argv[5]));
     if (argc >= 4 && strcmp(argv[1], "pub") == 0)
         return run_pub(argv[2], atof(argv[3]), argc >= 5 && strcmp(argv[4], "drop") == 0);
     if (argc >= 5 && strcmp(argv[1], "sub") == 0)
         return run_sub(argv[2], atof(argv[3]), atof(argv[4]), argc >= 6 ? argv[5] : NULL);
-    fprintf(stderr, "usage: zmq_pubsub pub ENDPOINT RATE [drop] | sub ENDPOINT WARMUP_S SECONDS [LATENCY_FILE]\n");
+    fprintf(stderr, "usage: zmq_pubsub pub ENDPOINT RATE [drop] | proxy UPSTREAM BIND | subs ENDPOINT N WARMUP_S SECONDS | sub ENDPOINT WARMUP_S SECONDS [LATENCY_FILE]\n");
     return 2;
 }
