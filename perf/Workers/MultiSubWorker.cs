@@ -36,16 +36,10 @@ internal static class MultiSubWorker
                 subscribers.Add(subscriber);
             }
 
-            long deadline = SharedClock.MonotonicNs() + 60_000_000_000;
-            while (Volatile.Read(ref firstNs) == 0)
+            if (!SubReport.WaitForFirstRecord(() => Volatile.Read(ref firstNs)))
             {
-                if (SharedClock.MonotonicNs() > deadline)
-                {
-                    StatsLine.Write(new JsonObject { ["role"] = "multi-sub", ["event"] = "error", ["message"] = "nothing received within 60 s" });
-                    return 1;
-                }
-
-                Thread.Sleep(5);
+                StatsLine.Write(new JsonObject { ["role"] = "multi-sub", ["event"] = "error", ["message"] = "nothing received within 60 s" });
+                return 1;
             }
 
             Thread.Sleep(TimeSpan.FromSeconds(warmup));

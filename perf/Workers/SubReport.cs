@@ -20,7 +20,7 @@ internal static class SubReport
 
     public static int Run(string role, SubMeasurement measurement, Func<Counters> counters)
     {
-        if (!WaitForFirstRecord(measurement))
+        if (!WaitForFirstRecord(() => measurement.FirstNs))
         {
             StatsLine.Write(new JsonObject { ["role"] = role, ["event"] = "error", ["message"] = "nothing received within 60 s" });
             return 1;
@@ -66,10 +66,11 @@ internal static class SubReport
         return 0;
     }
 
-    private static bool WaitForFirstRecord(SubMeasurement measurement)
+    /// <summary>Waits up to 60 s until <paramref name="firstNs"/> says a record came (non-zero); false if none did.</summary>
+    public static bool WaitForFirstRecord(Func<long> firstNs)
     {
         long deadline = SharedClock.MonotonicNs() + 60_000_000_000;
-        while (measurement.FirstNs == 0)
+        while (firstNs() == 0)
         {
             if (SharedClock.MonotonicNs() > deadline)
             {

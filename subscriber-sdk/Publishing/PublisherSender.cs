@@ -209,10 +209,7 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
             int count = _queue.DrainTo(_drained);
             if (count > 0)
             {
-                long batchesBefore = _batches;
-                SendRound(node, _drained.AsSpan(0, count));
-                _budget.Charge(_batches - batchesBefore);
-                _processed += count;
+                RunRound(node, count);
                 Volatile.Write(ref _inlineRounds, _inlineRounds + 1);
                 Flushes.Report(_processed);
             }
@@ -335,10 +332,7 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
                     continue;
                 }
 
-                long batchesBefore = _batches;
-                SendRound(_node, _drained.AsSpan(0, count));
-                _processed += count;
-                _budget.Charge(_batches - batchesBefore);
+                RunRound(_node, count);
                 owned = false;
                 Disown();
             }
@@ -393,6 +387,15 @@ internal sealed class PublisherSender<T> : ISubscriptionObserver, IDisposable
         }
 
         Volatile.Write(ref _sleeping, 0);
+    }
+
+    /// <summary>Sends the <paramref name="count"/> records just drained, counts them processed and charges the message budget; by the holder of <c>_owned</c>.</summary>
+    private void RunRound(DistributionNode node, int count)
+    {
+        long batchesBefore = _batches;
+        SendRound(node, _drained.AsSpan(0, count));
+        _processed += count;
+        _budget.Charge(_batches - batchesBefore);
     }
 
     private void SendRound(DistributionNode node, Span<QueuedRecord<T>> drained)
