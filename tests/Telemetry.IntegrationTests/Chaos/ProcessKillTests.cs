@@ -30,7 +30,7 @@ public class ProcessKillTests(ITestOutputHelper output)
         await Eventually.Until(
             () => below.Topics.All(t => below.Collectors[t.Index].Records.Count(r => r.Topic == t.Topic && r.Session != before) >= 100),
             30_000,
-            $"every subscriber should get records of the new session\n{relay.Describe()}\n{origin.Describe()}");
+            () => $"every subscriber should get records of the new session\n{relay.Describe()}\n{origin.Describe()}");
         output.WriteLine($"publisher restart (kill, new process started) to first record below: {below.SinceMark?.TotalMilliseconds:F0} ms; failed starts: {origin.FailedStarts.Count}");
 
         foreach (var (index, topic) in below.Topics)
@@ -79,7 +79,7 @@ public class ProcessKillTests(ITestOutputHelper output)
         await Eventually.Until(
             () => below.Topics.All(t => below.Collectors[t.Index].Records.Skip(counts[t.Index]).Count(r => r.Topic == t.Topic) >= 100),
             30_000,
-            $"every subscriber below should be served again by the restarted relay\n{relay.Describe()}");
+            () => $"every subscriber below should be served again by the restarted relay\n{relay.Describe()}");
         var resumedAfter = below.SinceMark;
 
         // The outage cost records on every topic; the origin's window gave them all back through the

@@ -61,7 +61,7 @@ public class UpstreamLinkCutTests(ITestOutputHelper output)
         await Eventually.Until(
             () => below.Topics.All(t => below.Collectors[t.Index].Records.Skip(counts[t.Index]).Count(r => r.Topic == t.Topic) >= 100),
             30_000,
-            $"every subscription below should be served again after the heal\n{relay.Describe()}");
+            () => $"every subscription below should be served again after the heal\n{relay.Describe()}");
         var resumedAfter = below.SinceMark;
 
         var repaired = await WitnessCheck.AssertExactRepairAsync(below, witness, "origin");

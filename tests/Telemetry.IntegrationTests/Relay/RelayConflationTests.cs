@@ -41,11 +41,11 @@ public class RelayConflationTests
 
         await origin.FlushAsync();
         ulong last = (ulong)(n + PerTopic);
-        await Eventually.Until(() => plain.Records.Count >= plainBefore + Topics * PerTopic, 20_000, $"plain peer: {plain.Records.Count}");
+        await Eventually.Until(() => plain.Records.Count >= plainBefore + Topics * PerTopic, 20_000, () => $"plain peer: {plain.Records.Count}");
         await Eventually.Until(
             () => conflated.Records.Where(r => r.Sequence == last).Select(r => r.Topic).Distinct().Count() == Topics,
             20_000,
-            $"conflated peer should end on the latest value of every topic: {string.Join(", ", conflated.Records.GroupBy(r => r.Topic).Select(g => $"{g.Key}={g.Max(r => r.Sequence)}"))}");
+            () => $"conflated peer should end on the latest value of every topic: {string.Join(", ", conflated.Records.GroupBy(r => r.Topic).Select(g => $"{g.Key}={g.Max(r => r.Sequence)}"))}");
 
         // The plain peer: every record once, in order, no gap.
         Assert.Empty(plain.Gaps);
@@ -96,7 +96,7 @@ public class RelayConflationTests
         }
 
         await origin.FlushAsync();
-        await Eventually.Until(() => conflated.Records.Any(r => r.Sequence == 5000), 20_000, $"the latest value 5000: {string.Join(",", conflated.Records.Select(r => r.Sequence))}");
+        await Eventually.Until(() => conflated.Records.Any(r => r.Sequence == 5000), 20_000, () => $"the latest value 5000: {string.Join(",", conflated.Records.Select(r => r.Sequence))}");
         Assert.Empty(conflated.Gaps);
         Assert.True(conflated.Records.Count < 5000, $"{conflated.Records.Count} records");
         var batches = conflated.Batches.ToList();
@@ -138,7 +138,7 @@ public class RelayConflationTests
 
         await origin.FlushAsync();
         ulong last = (ulong)(n + Burst);
-        await Eventually.Until(() => subscriber.GetStats().ConflationSwitches > 0, 20_000, $"the subscriber should fall behind and switch: {subscriber.GetStats()}");
+        await Eventually.Until(() => subscriber.GetStats().ConflationSwitches > 0, 20_000, () => $"the subscriber should fall behind and switch: {subscriber.GetStats()}");
         Volatile.Write(ref slow, false);
         await Eventually.UntilAsync(
             () => Task.FromResult(collector.Records.Where(r => r.Sequence == last).Select(r => r.Topic).Distinct().Count() == topics.Length),
@@ -162,7 +162,7 @@ public class RelayConflationTests
             await Task.Delay(5);
         }
 
-        await Eventually.Until(() => collector.Records.Count >= before + 50 * topics.Length, 20_000, $"every record of the trickle: {collector.Records.Count - before} of {50 * topics.Length}; {subscriber.GetStats()}");
+        await Eventually.Until(() => collector.Records.Count >= before + 50 * topics.Length, 20_000, () => $"every record of the trickle: {collector.Records.Count - before} of {50 * topics.Length}; {subscriber.GetStats()}");
         foreach (var stream in collector.Records.Skip(before).GroupBy(r => r.Topic))
         {
             Assert.Equal(Enumerable.Range(1, 50).Select(i => last + (ulong)i), stream.Select(r => r.Sequence));

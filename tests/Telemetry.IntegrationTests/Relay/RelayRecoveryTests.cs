@@ -51,7 +51,7 @@ public class RelayRecoveryTests(ITestOutputHelper output)
 
         using var stopFeed = new CancellationTokenSource();
         var feed = Task.Run(() => FeedAsync(origin, stopFeed.Token));
-        await Eventually.Until(() => below.Records.Count >= 200, 20_000, $"records before the kill: {below.Records.Count}\n{tree.Describe()}");
+        await Eventually.Until(() => below.Records.Count >= 200, 20_000, () => $"records before the kill: {below.Records.Count}\n{tree.Describe()}");
 
         await regional.KillAsync();
         int witnessAtKill = witness.Records.Count;
@@ -61,7 +61,7 @@ public class RelayRecoveryTests(ITestOutputHelper output)
         Volatile.Write(ref restartedAt, Stopwatch.GetTimestamp());
         await regional.RestartAsync();
         long ready = Stopwatch.GetTimestamp();
-        await Eventually.Until(() => below.Records.Count >= belowBeforeRestart + 200, 20_000, $"records after the restart: {below.Records.Count - belowBeforeRestart}\n{tree.Describe()}");
+        await Eventually.Until(() => below.Records.Count >= belowBeforeRestart + 200, 20_000, () => $"records after the restart: {below.Records.Count - belowBeforeRestart}\n{tree.Describe()}");
 
         await stopFeed.CancelAsync();
         long last = await feed;

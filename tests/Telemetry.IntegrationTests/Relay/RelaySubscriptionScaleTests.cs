@@ -28,7 +28,7 @@ public class RelaySubscriptionScaleTests(ITestOutputHelper output)
         var collector = new Collector<Tick>();
         await using var subscriber = collector.Attach(new TelemetrySubscriber(new SubscriberOptions { Connect = [chain.Bottom], Prefixes = prefixes }));
 
-        await Eventually.Until(() => origin.GetStats().Subscriptions == Subscriptions, 30_000, $"subscriptions at the origin: {origin.GetStats().Subscriptions}\n{chain.Describe()}");
+        await Eventually.Until(() => origin.GetStats().Subscriptions == Subscriptions, 30_000, () => $"subscriptions at the origin: {origin.GetStats().Subscriptions}\n{chain.Describe()}");
         var settled = clock.Elapsed;
 
         // Each relay counts a subscription just after sending it up: the origin may see the last one first.
@@ -49,7 +49,7 @@ public class RelaySubscriptionScaleTests(ITestOutputHelper output)
             }
 
             int expected = start + Chunk;
-            await Eventually.Until(() => collector.Records.Count >= expected, 20_000, $"{collector.Records.Count} of {expected} records arrived\n{chain.Describe()}");
+            await Eventually.Until(() => collector.Records.Count >= expected, 20_000, () => $"{collector.Records.Count} of {expected} records arrived\n{chain.Describe()}");
         }
 
         output.WriteLine($"10,000 subscriptions reached the origin through 3 relays in {settled.TotalSeconds:F2} s; 10,000 records delivered in chunks of {Chunk} in {(clock.Elapsed - settled).TotalSeconds:F2} s");

@@ -48,7 +48,7 @@ public class RelayTreeTests(ITestOutputHelper output)
                 await Eventually.Until(
                     () => collectors.Select((c, s) => c.Records.Count == expected * WantedBy(s).Length).All(ok => ok),
                     20_000,
-                    $"round {round}: {string.Join(", ", collectors.Select(c => c.Records.Count))}\n{tree.Describe()}");
+                    () => $"round {round}: {string.Join(", ", collectors.Select(c => c.Records.Count))}\n{tree.Describe()}");
             }
 
             for (int s = 0; s < collectors.Length; s++)

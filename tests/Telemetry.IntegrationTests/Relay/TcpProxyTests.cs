@@ -74,7 +74,7 @@ public sealed class TcpProxyTests : IAsyncLifetime, IDisposable
         clock.Advance(justShort);
         Assert.Equal(0, proxy.BytesToTarget);
         clock.Advance(TimeSpan.FromMilliseconds(1)); // the proxy waits in whole milliseconds
-        await Eventually.Until(() => proxy.BytesFromTarget == Bytes, because: $"echoed back into the proxy: {proxy.BytesFromTarget} of {Bytes} bytes");
+        await Eventually.Until(() => proxy.BytesFromTarget == Bytes, 10_000, () => $"echoed back into the proxy: {proxy.BytesFromTarget} of {Bytes} bytes");
         Assert.Equal(Bytes, proxy.BytesToTarget);
 
         // Inbound, the same: the echo is held for its own delay, then delivered whole and in order.

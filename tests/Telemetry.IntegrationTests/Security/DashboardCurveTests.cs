@@ -35,7 +35,8 @@ public sealed class DashboardCurveTests : IDisposable
             "--curve-server-key", Path.Combine(_files, "feed.pub"), "--token-file", tokenFile);
         await Eventually.Until(
             () => DashboardProcess.Metric(dashboard.MetricsAsync().GetAwaiter().GetResult(), "telemetry_dashboard_records_total{kind=\"tick\"}") >= 100,
-            because: "AAPL ticks should keep arriving over the encrypted link\n" + dashboard.Describe());
+            10_000,
+            () => "AAPL ticks should keep arriving over the encrypted link\n" + dashboard.Describe());
 
         string metrics = await dashboard.MetricsAsync();
         Assert.Equal(1, DashboardProcess.Metric(metrics, "telemetry_dashboard_topics"));

@@ -25,7 +25,7 @@ public class EntitlementTests
         await using var everythingSubscriber = everything.Attach(Subscriber(endpoint, Tokens.Issue(secret, "ops", "md.", "log."), "md.", "log."));
 
         // alice: "md.OTHER.", "md." and "" refused; forged, expired and anonymous one each.
-        await Eventually.Until(() => publisher.GetStats().RefusedSubscriptions == 6 && publisher.GetStats().Subscriptions == 3, 30_000, because: $"{publisher.GetStats()}");
+        await Eventually.Until(() => publisher.GetStats().RefusedSubscriptions == 6 && publisher.GetStats().Subscriptions == 3, 30_000, because: () => $"{publisher.GetStats()}");
         for (int s = 1; s <= 500; s++)
         {
             foreach (var topic in topics)

@@ -75,7 +75,7 @@ public sealed class PgmInteropTests
         using var receiver = InNamespace.Run(net.Namespace(2), () => new PgmReceiver(endpoint, PgmOptions.Default, 1 << 20, collected.OnMessage));
         await using var pub = PgmPeers.StartLibzmq(net, 1, "pub", port, "--ticks", $"{Ticks}", "--batch", $"{Batch}", "--linger-ms", "10000");
         long expected = Ticks * PgmPeers.Topics.Length;
-        await Infrastructure.Eventually.Until(() => collected.Records >= expected, 60_000, $"all records; have {collected.Records}, stats {receiver.GetStats()}\n{pub.Describe()}");
+        await Infrastructure.Eventually.Until(() => collected.Records >= expected, 60_000, () => $"all records; have {collected.Records}, stats {receiver.GetStats()}\n{pub.Describe()}");
         Assert.Equal(0, collected.Malformed);
         foreach (var topic in PgmPeers.Topics)
         {

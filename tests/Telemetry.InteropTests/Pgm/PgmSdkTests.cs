@@ -31,7 +31,7 @@ public sealed class PgmSdkTests
         await using (var publisher = InNamespace.Run(net.Namespace(1), () => new TelemetryPublisher<Tick>(new PublisherOptions { Name = "pgm-feed", Bind = [net.Endpoint(1, port)] })))
         {
             PublishTicks(publisher, 1, Ticks);
-            await Eventually.Until(() => collector.Records.Count >= Ticks * PgmPeers.Topics.Length, 60_000, $"records: {collector.Records.Count}, {string.Join(", ", subscriber.GetPgmStats())}");
+            await Eventually.Until(() => collector.Records.Count >= Ticks * PgmPeers.Topics.Length, 60_000, () => $"records: {collector.Records.Count}, {string.Join(", ", subscriber.GetPgmStats())}");
             var summary = await PgmPeers.Summary(libzmq);
             Assert.Equal(Ticks * PgmPeers.Topics.Length, summary.GetProperty("records").GetInt64());
             Assert.Equal(0, summary.GetProperty("gaps").GetArrayLength());
@@ -79,7 +79,7 @@ public sealed class PgmSdkTests
 
         ulong last = before + during + after;
         Publish(publisher, handle, before + during + 1, after);
-        await Eventually.Until(() => collector.Records.LastOrDefault().Sequence == last, 30_000, $"last record; stats {subscriber.GetStats()} {subscriber.GetPgmStats()[0]}");
+        await Eventually.Until(() => collector.Records.LastOrDefault().Sequence == last, 30_000, () => $"last record; stats {subscriber.GetStats()} {subscriber.GetPgmStats()[0]}");
 
         Assert.NotEmpty(collector.Gaps);
         var delivered = collector.Records.Select(r => r.Sequence).ToList();
@@ -103,7 +103,7 @@ public sealed class PgmSdkTests
         await using var pub = PgmPeers.StartLibzmq(net, 1, "pub", port, "--ticks", $"{Ticks}", "--batch", "16", "--linger-ms", "10000");
 
         // Prefix filtering is local on multicast: md.SIM.CCC arrives on the wire but is not delivered.
-        await Eventually.Until(() => collector.Records.Count >= Ticks * 2, 60_000, $"records: {collector.Records.Count}\n{pub.Describe()}");
+        await Eventually.Until(() => collector.Records.Count >= Ticks * 2, 60_000, () => $"records: {collector.Records.Count}\n{pub.Describe()}");
         await Task.Delay(300);
         Assert.Empty(collector.Gaps);
         Assert.Equal(["md.SIM.AAA", "md.SIM.BBB"], collector.Records.Select(r => r.Topic).Distinct().Order());

@@ -38,7 +38,7 @@ public sealed class RelayHostileUpstreamTests(ITestOutputHelper output)
         var done = PythonPeer.Event(peer, "done");
         int good = done.GetProperty("good").GetInt32(), edge = done.GetProperty("edge").GetInt32();
         long refused = done.GetProperty("relay_refuses").GetInt64(), recordLevel = done.GetProperty("record_level").GetInt64();
-        await Eventually.Until(() => Sequences(collector, "md.OK").Count == good, 60_000, $"every good batch below the relay\n{relay.Describe()}");
+        await Eventually.Until(() => Sequences(collector, "md.OK").Count == good, 60_000, () => $"every good batch below the relay\n{relay.Describe()}");
 
         Assert.Equal(Enumerable.Range(1, good).Select(i => (ulong)i), Sequences(collector, "md.OK"));
         Assert.Equal(Enumerable.Range(1, edge).Select(i => (ulong)i), Sequences(collector, EdgeTopic));

@@ -37,7 +37,7 @@ internal sealed partial class DashboardProcess : IAsyncDisposable
             await Eventually.Until(
                 () => !dashboard._process.HasExited && (receivesTicks ? dashboard.TryMetric("telemetry_dashboard_records_total{kind=\"tick\"}") > 0 : dashboard.TryMetric("telemetry_dashboard_topics") >= 0),
                 timeoutMs: 30_000,
-                because: "the dashboard should serve /metrics" + (receivesTicks ? " and receive ticks" : string.Empty) + "\n" + dashboard.Describe());
+                because: () => "the dashboard should serve /metrics" + (receivesTicks ? " and receive ticks" : string.Empty) + "\n" + dashboard.Describe());
         }
         catch
         {

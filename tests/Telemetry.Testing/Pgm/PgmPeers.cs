@@ -22,7 +22,7 @@ internal static class PgmPeers
         net.Start(host, PythonPeer.Python, [Path.Combine(PythonPeer.ScriptsDirectory, "pgm_peer.py"), mode, "--endpoint", net.Endpoint(host, port), .. args]);
 
     public static async Task WaitForEvent(ChildProcess process, string name, int timeoutMs = 15_000) =>
-        await Eventually.Until(() => HasEvent(process, name) || process.HasExited, timeoutMs, $"'{name}' from pgm_peer.py\n{process.Describe()}");
+        await Eventually.Until(() => HasEvent(process, name) || process.HasExited, timeoutMs, () => $"'{name}' from pgm_peer.py\n{process.Describe()}");
 
     public static bool HasEvent(ChildProcess process, string name) =>
         PythonPeer.JsonLines(process).Any(e => e.TryGetProperty("event", out var v) && v.GetString() == name);

@@ -57,7 +57,7 @@ public class RepairCoalescingTests
             // The answer, once, on the relay's own route: it reaches every subscriber.
             Send(upstream, RepairProtocol.AnswerTopic(request.Nonce), TestBatches.Encode("origin", 7, 11, Ticks(11, 20)));
             Send(upstream, RepairProtocol.AnswerTopic(request.Nonce), RepairProtocol.EncodeEnd(RepairOutcome.Ok));
-            await Eventually.Until(() => collectors.All(c => X(c).Count == 30), 20_000, $"delivered: {string.Join(",", collectors.Select(c => X(c).Count).Distinct())}");
+            await Eventually.Until(() => collectors.All(c => X(c).Count == 30), 20_000, () => $"delivered: {string.Join(",", collectors.Select(c => X(c).Count).Distinct())}");
             foreach (var collector in collectors)
             {
                 Assert.Equal(Enumerable.Range(1, 30).Select(i => (ulong)i), X(collector).Select(r => r.Sequence));

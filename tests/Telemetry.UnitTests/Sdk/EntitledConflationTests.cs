@@ -16,7 +16,7 @@ public class EntitledConflationTests
         SubscriberOptions Options(string prefix) => new() { Connect = [publisher.BoundEndpoints[0]], Prefixes = [prefix], EntitlementToken = onlyA, Conflation = Conflation.Always };
         await using var a = granted.Attach(new TelemetrySubscriber(Options("md.A.")));
         await using var b = refused.Attach(new TelemetrySubscriber(Options("md.B.")));
-        await Eventually.Until(() => publisher.GetStats().Subscriptions == 1 && publisher.GetStats().RefusedSubscriptions == 1, 20_000, $"{publisher.GetStats()}");
+        await Eventually.Until(() => publisher.GetStats().Subscriptions == 1 && publisher.GetStats().RefusedSubscriptions == 1, 20_000, () => $"{publisher.GetStats()}");
 
         for (int i = 1; i <= 1000; i++)
         {

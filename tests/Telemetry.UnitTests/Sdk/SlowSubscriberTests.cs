@@ -75,7 +75,7 @@ public class SlowSubscriberTests
         stalled.Set();
         Assert.InRange(mostQueued, 64 << 10, 1 << 20);
         await publishing.WaitAsync(TimeSpan.FromSeconds(120));
-        await Eventually.Until(() => Volatile.Read(ref delivered) == count, 120_000, $"every record should arrive ({Volatile.Read(ref delivered)})");
+        await Eventually.Until(() => Volatile.Read(ref delivered) == count, 120_000, () => $"every record should arrive ({Volatile.Read(ref delivered)})");
 
         Assert.Equal(0, Interlocked.Read(ref gaps));
         Assert.Equal(0, outOfOrder);
