@@ -23,6 +23,7 @@ const string usage = """
       --window-bytes N             bytes of forwarded batches kept for gap repair (default 268435456; 0 = none)
       --window-age HH:MM:SS        longest a forwarded batch is kept for gap repair (default 00:00:30)
       --conflate-interval HH:MM:SS.FFF  how often conflated peers (_cfl. subscriptions) get each changed topic's latest value (default 00:00:00.100)
+      --upstream-repair-timeout HH:MM:SS.FFF  how long a repair request passed upstream may go unanswered (default 00:00:05)
     Settings can also come from appsettings.json (section Relay) and environment variables (Relay__Upstream__0=...).
     """;
 
@@ -41,6 +42,7 @@ var flags = new CommandLineFlags(
         ["--window-bytes"] = "Relay:RetransmitWindowBytes",
         ["--window-age"] = "Relay:RetransmitWindowAge",
         ["--conflate-interval"] = "Relay:ConflateInterval",
+        ["--upstream-repair-timeout"] = "Relay:UpstreamRepairTimeout",
     },
     new Dictionary<string, string>(StringComparer.Ordinal) { ["--upstream"] = "Relay:Upstream", ["--collect"] = "Relay:Collect", ["--bind"] = "Relay:Bind", ["--snapshot-bind"] = "Relay:SnapshotBind", ["--upstream-snapshot"] = "Relay:UpstreamSnapshot" })
     .Parse(args, out var error);

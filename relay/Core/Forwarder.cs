@@ -89,7 +89,7 @@ internal sealed class Forwarder : ISubscriptionObserver, IDisposable
         _upMonitor.AttachToPoller(_poller);
         _snapshots = new UpstreamSnapshots(options, Counters);
         _node = new DistributionNode(NodeOptionsOf(options), _snapshots, _poller, logger);
-        _repairs = new UpstreamRepairs(_up, _node.Repairs, Counters, options.EntitlementToken);
+        _repairs = new UpstreamRepairs(_up, _node.Repairs, Counters, options.EntitlementToken, options.UpstreamRepairTimeout);
         _node.Repairs.Forwarder = _repairs;
         _up.ReceiveReady += (_, _) => ForwardBatches();
         _node.Socket.ReceiveReady += (_, _) =>

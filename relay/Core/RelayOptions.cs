@@ -76,6 +76,13 @@ public sealed record RelayOptions
     public TimeSpan RetransmitWindowAge { get; init; } = Distribution.NodeOptions.DefaultWindowAge;
 
     /// <summary>
+    /// How long a repair request this relay passed upstream (its window did not hold the range) may
+    /// go unanswered before its waiters are told "unknown". Five seconds by default: several round
+    /// trips of a WAN hop. Keep it above the upstream's own repair timeout.
+    /// </summary>
+    public TimeSpan UpstreamRepairTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// How often peers with conflated subscriptions (<c>_cfl.&lt;prefix&gt;</c>, <see cref="SubscriberOptions.Conflation"/>)
     /// are sent each changed topic's latest value; what came between is counted as conflated.
     /// </summary>
@@ -111,6 +118,11 @@ public sealed record RelayOptions
         if (SendHighWatermark < 1 || ReceiveHighWatermark < 1 || SubscriptionHighWatermark < 1)
         {
             problems.Add("High-water marks must be at least 1.");
+        }
+
+        if (UpstreamRepairTimeout <= TimeSpan.Zero)
+        {
+            problems.Add("Relay:UpstreamRepairTimeout must be positive.");
         }
 
         if (ConflateInterval < TimeSpan.FromMilliseconds(1) || ConflateInterval > TimeSpan.FromMinutes(1))

@@ -13,11 +13,8 @@ namespace Telemetry.Relay;
 /// its answer sent to every waiter. Each upstream request has the relay's own nonce and token (the
 /// requester's entitlement was checked by the node before it got here). Used on the relay's thread.
 /// </summary>
-internal sealed class UpstreamRepairs(XSubscriberSocket up, RepairService repairs, LinkCounters counters, string? token) : IRepairForwarder
+internal sealed class UpstreamRepairs(XSubscriberSocket up, RepairService repairs, LinkCounters counters, string? token, TimeSpan timeout) : IRepairForwarder
 {
-    // An upstream that has not ended its answer by then never will (an older node, a lost link).
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
-
     private readonly Dictionary<string, InFlight> _byRange = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InFlight> _byNonce = new(StringComparer.Ordinal);
 
@@ -43,7 +40,7 @@ internal sealed class UpstreamRepairs(XSubscriberSocket up, RepairService repair
         }
 
         string nonce = RepairProtocol.NewNonce();
-        inFlight = new InFlight(range, nonce, (int)upstreams, Environment.TickCount64 + (long)Timeout.TotalMilliseconds);
+        inFlight = new InFlight(range, nonce, (int)upstreams, Environment.TickCount64 + (long)timeout.TotalMilliseconds);
         inFlight.Waiters.Add(request.Nonce);
         _byRange.Add(range, inFlight);
         _byNonce.Add(nonce, inFlight);

@@ -9,7 +9,9 @@ namespace Telemetry.Tests.Relay;
 /// <summary>
 /// A repair storm: 100 subscribers below one relay lose the same records. The upstream is a raw
 /// XPUB the test plays by hand, so it answers only when the test says: every request reaches the
-/// relay first, and exactly one goes up.
+/// relay first, and exactly one goes up. Answering takes the test as long as a hundred subscribers
+/// take to ask, so the repair timeouts of the relay and of the subscribers are far above any wait
+/// here: a request that timed out would be asked again and spoil the count, not show a bug.
 /// </summary>
 public class RepairCoalescingTests
 {
@@ -21,10 +23,10 @@ public class RepairCoalescingTests
         using var upstream = new XPublisherSocket();
         upstream.Options.Linger = TimeSpan.Zero;
         upstream.Bind("tcp://127.0.0.1:*");
-        using var relay = new TelemetryRelay(new RelayOptions { Name = "edge", Upstream = [upstream.Options.LastEndpoint!], Bind = ["tcp://127.0.0.1:*"] });
+        using var relay = new TelemetryRelay(new RelayOptions { Name = "edge", Upstream = [upstream.Options.LastEndpoint!], Bind = ["tcp://127.0.0.1:*"], UpstreamRepairTimeout = TimeSpan.FromMinutes(2) });
         relay.Start();
         var collectors = Enumerable.Range(0, Subscribers).Select(_ => new Collector<Tick>()).ToList();
-        var subscribers = collectors.Select(c => c.Attach(new TelemetrySubscriber(new SubscriberOptions { Connect = [relay.BoundEndpoints[0]], Prefixes = ["md.C"], GapRepair = GapRepair.Hold }))).ToList();
+        var subscribers = collectors.Select(c => c.Attach(new TelemetrySubscriber(new SubscriberOptions { Connect = [relay.BoundEndpoints[0]], Prefixes = ["md.C"], GapRepair = GapRepair.Hold, RepairTimeout = TimeSpan.FromMinutes(2) }))).ToList();
         try
         {
             var requests = new List<RepairRequest>();
