@@ -2,8 +2,8 @@
 """A libzmq XSUB that repairs a hole from a Telemetry publisher, written from docs/wire-format.md
 section 14 (gap repair), not from the SDK.
 
-Connects, subscribes --prefix, waits for the first live batch of --topic to learn its publisher
-and session, then asks for records --first..--last of that stream: it subscribes the answer's
+Connects, subscribes --prefix, waits for live batches of --topic up to --last to learn its
+publisher and session, then asks for records --first..--last of that stream: it subscribes the answer's
 route `_rep.<nonce>` on the same connection, sends the request up the data connection (0x02 and a
 MessagePack array), and reads batches on `_rep.<nonce>` until the end marker, keeping each record
 once by its sequence number (the overlap rule). Then it asks once more with version 2 (expecting
@@ -72,14 +72,19 @@ def main():
     sock.send(b"\x01" + args.prefix.encode("utf-8"))
     print(json.dumps({"event": "subscribed"}), flush=True)
     deadline = time.monotonic() + args.timeout
+    # A subscriber asks for a hole it has seen, so records after it: wait until the live stream is
+    # past --last (asked any earlier, the rest of the range is not published yet and the answer is
+    # rightly not "ok").
     publisher = session = None
-    while publisher is None and time.monotonic() < deadline:
+    newest = 0
+    while newest < args.last and time.monotonic() < deadline:
         if sock.poll(100):
             topic, envelope, problem = decode_message(sock.recv_multipart())
             if problem is None and topic == args.topic:
                 publisher, session = envelope[0], envelope[1]
-    if publisher is None:
-        print(json.dumps({"event": "error", "problem": "no live batch of the topic"}), flush=True)
+                newest = max(newest, envelope[2] + len(envelope[5]) - 1)
+    if newest < args.last:
+        print(json.dumps({"event": "error", "problem": f"the live stream of the topic did not pass {args.last}"}), flush=True)
         return 1
 
     asks = [
