@@ -91,4 +91,28 @@ public sealed class PgmInteropTests
             Assert.True(stats.Repaired > 0, $"loss was repaired: {stats}");
         }
     }
+
+    [SkippableFact]
+    public async Task Our_receiver_asks_for_a_lost_first_packet_of_a_libzmq_publisher_and_delivers_it()
+    {
+        PgmPeers.SkipIfUnavailable();
+        using var net = NamespaceNetwork.Create(hosts: 2);
+        int port = Random.Shared.Next(20_000, 30_000);
+
+        // libzmq's first data packet is sequence 0; its SPM before it announced lead 0xffffffff.
+        net.DropOdata(2, port, 0);
+        var collected = new PgmPeers.Collected();
+        var endpoint = PgmEndpoint.Parse(net.Endpoint(2, port));
+        using var receiver = InNamespace.Run(net.Namespace(2), () => new PgmReceiver(endpoint, PgmOptions.Default, 1 << 20, collected.OnMessage));
+        await using var pub = PgmPeers.StartLibzmq(net, 1, "pub", port, "--ticks", "160", "--batch", "16", "--linger-ms", "10000");
+        await Infrastructure.Eventually.Until(() => collected.Records >= 160 * PgmPeers.Topics.Length, 30_000, () => $"all records; have {collected.Records}, stats {receiver.GetStats()}\n{pub.Describe()}");
+
+        foreach (var topic in PgmPeers.Topics)
+        {
+            Assert.Equal(Enumerable.Range(1, 160).Select(i => (ulong)i), collected.Sequences[topic].Keys.Order());
+        }
+
+        var stats = receiver.GetStats();
+        Assert.Equal((1L, 0L), (stats.Repaired, stats.Lost));
+    }
 }

@@ -73,6 +73,14 @@ internal sealed class NamespaceNetwork : IDisposable
     public void AddInboundLoss(int host, int port, int percent) =>
         Nft(host, $"add rule inet {Prefix} input udp dport {port} numgen random mod 100 < {percent} counter drop");
 
+    /// <summary>
+    /// Drops the original transmission (ODATA) of one data sequence number arriving at a host; its
+    /// repair (RDATA) passes. Matched in the PGM header inside the UDP payload: the type at byte 4,
+    /// the data sequence number at byte 16 (RFC 3208, section 8).
+    /// </summary>
+    public void DropOdata(int host, int port, uint sequence) =>
+        Nft(host, $"add rule inet {Prefix} input udp dport {port} @th,96,8 0x04 @th,192,32 {sequence} counter drop");
+
     /// <summary>Drops every UDP datagram to <paramref name="port"/> arriving at a host until <see cref="ClearLoss"/>.</summary>
     public void BlockInbound(int host, int port) => Nft(host, $"add rule inet {Prefix} input udp dport {port} counter drop");
 
