@@ -33,6 +33,12 @@ internal static class Aggregate
             result.Extra["sub_bytes_per_record"] = allocations.Max();
         }
 
+        // The latency split at the batch's send time (paced latency rows): where the microseconds go.
+        foreach (var key in lines.Count == 1 ? lines[0].Select(p => p.Key).Where(k => k.StartsWith("caller_to_send_", StringComparison.Ordinal) || k.StartsWith("send_to_app_", StringComparison.Ordinal)).ToList() : [])
+        {
+            result.Extra[key] = Number(lines[0], key);
+        }
+
         if (lines.Count == 1 && Number(lines[0], "batch_p50") is { } p50)
         {
             result.Extra["batch_p50"] = p50;

@@ -52,30 +52,33 @@ internal sealed class LatencyRecorder(long expectedIntervalNs)
         }
     }
 
-    /// <summary>Adds p50/p99/p99.9/max/mean in µs to <paramref name="line"/>; nothing if no value was recorded.</summary>
-    public void AddTo(JsonObject line)
+    /// <summary>
+    /// Adds p50/p99/p99.9/max/mean in µs to <paramref name="line"/> (as <c>{prefix}p50_us</c> and so
+    /// on), and without a prefix the sample count and whether it was CO-corrected; no figures if no
+    /// value was recorded.
+    /// </summary>
+    public void AddTo(JsonObject line, string prefix = "")
     {
         lock (_lock)
         {
-            AddFigures(line);
-        }
-    }
+            var histogram = expectedIntervalNs > 0 ? Corrected() : _histogram;
+            if (prefix.Length == 0)
+            {
+                line["latency_samples"] = _histogram.TotalCount;
+                line["co_corrected"] = expectedIntervalNs > 0;
+            }
 
-    private void AddFigures(JsonObject line)
-    {
-        var histogram = expectedIntervalNs > 0 ? Corrected() : _histogram;
-        line["latency_samples"] = _histogram.TotalCount;
-        line["co_corrected"] = expectedIntervalNs > 0;
-        if (histogram.TotalCount == 0)
-        {
-            return;
-        }
+            if (histogram.TotalCount == 0)
+            {
+                return;
+            }
 
-        line["p50_us"] = Micros(histogram.GetValueAtPercentile(50));
-        line["p99_us"] = Micros(histogram.GetValueAtPercentile(99));
-        line["p999_us"] = Micros(histogram.GetValueAtPercentile(99.9));
-        line["max_us"] = Micros(histogram.GetMaxValue());
-        line["mean_us"] = Math.Round(histogram.GetMean() / 1000.0, 1);
+            line[prefix + "p50_us"] = Micros(histogram.GetValueAtPercentile(50));
+            line[prefix + "p99_us"] = Micros(histogram.GetValueAtPercentile(99));
+            line[prefix + "p999_us"] = Micros(histogram.GetValueAtPercentile(99.9));
+            line[prefix + "max_us"] = Micros(histogram.GetMaxValue());
+            line[prefix + "mean_us"] = Math.Round(histogram.GetMean() / 1000.0, 1);
+        }
     }
 
     /// <summary>

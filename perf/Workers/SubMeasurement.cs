@@ -32,6 +32,17 @@ internal sealed class SubMeasurement(double warmupSeconds, double seconds, Laten
 
     public LatencyRecorder Latency => latency;
 
+    /// <summary>
+    /// The latency split at the batch's send time (its <see cref="BatchHeader.SentUnixNs"/>, read by
+    /// the publisher's sender when it encodes the round): the publisher's caller to the send, and the
+    /// send to the application (NetMQ and TCP on both sides, the receive thread, the delivery
+    /// buffer). Raw, not CO-corrected: the parts of one record's trip, sampled with every record.
+    /// </summary>
+    public LatencyRecorder CallerToSend { get; } = new(0);
+
+    /// <inheritdoc cref="CallerToSend"/>
+    public LatencyRecorder SendToApplication { get; } = new(0);
+
     /// <summary>Monotonic ns of the first batch; 0 before it.</summary>
     public long FirstNs => Volatile.Read(ref _firstNs);
 
@@ -68,12 +79,15 @@ internal sealed class SubMeasurement(double warmupSeconds, double seconds, Laten
         }
         else if (sampling == LatencySampling.All)
         {
+            long sentNs = batch.Header.SentUnixNs;
             foreach (var tick in batch.Records<Tick>())
             {
                 checksum += tick.Price;
                 latency.Record(nowNs - tick.ExchangeTimeNs);
+                CallerToSend.Record(sentNs - tick.ExchangeTimeNs);
             }
 
+            SendToApplication.Record(nowNs - sentNs, count);
             Count(mono, count);
         }
         else

@@ -61,6 +61,8 @@ internal static class SubReport
         }
 
         measurement.Latency.AddTo(result);
+        measurement.CallerToSend.AddTo(result, "caller_to_send_");
+        measurement.SendToApplication.AddTo(result, "send_to_app_");
         StatsLine.Write(result);
         StatsLine.WaitForStdinToClose();
         return 0;

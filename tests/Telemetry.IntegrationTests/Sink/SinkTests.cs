@@ -94,7 +94,7 @@ public class SinkTests
             }
 
             int expected = Enumerable.Range(0, Rounds).Sum(r => 1 + (r % 3));
-            await Eventually.Until(() => SinkFiles.CompleteLines(dir) == expected, 30_000, "every record should reach the files");
+            await Eventually.Until(() => SinkFiles.CompleteLines(dir) == expected, 30_000, () => $"every record should reach the files: {SinkFiles.CompleteLines(dir)} of {expected}\n{sink.Describe()}");
             sink.Terminate();
             Assert.Equal(0, await sink.WaitForExitAsync(TimeSpan.FromSeconds(30)));
 
