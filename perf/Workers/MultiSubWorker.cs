@@ -36,9 +36,8 @@ internal static class MultiSubWorker
                 subscribers.Add(subscriber);
             }
 
-            if (!SubReport.WaitForFirstRecord(() => Volatile.Read(ref firstNs)))
+            if (!SubReport.WaitForFirstRecord("multi-sub", () => Volatile.Read(ref firstNs)))
             {
-                StatsLine.Write(new JsonObject { ["role"] = "multi-sub", ["event"] = "error", ["message"] = "nothing received within 60 s" });
                 return 1;
             }
 

@@ -35,8 +35,11 @@ internal sealed class SubMeasurement(double warmupSeconds, double seconds, Laten
     /// <summary>
     /// The latency split at the batch's send time (its <see cref="BatchHeader.SentUnixNs"/>, read by
     /// the publisher's sender when it encodes the round): the publisher's caller to the send, and the
-    /// send to the application (NetMQ and TCP on both sides, the receive thread, the delivery
-    /// buffer). Raw, not CO-corrected: the parts of one record's trip, sampled with every record.
+    /// send to the application (NetMQ and TCP on both sides, then the receive thread to the batch
+    /// callback). Raw, not CO-corrected: the parts of one record's trip, sampled with every record.
+    /// The send time is on the publisher's <see cref="UnixClock"/>, anchored to the wall clock once in
+    /// its process, the rest on <see cref="SharedClock"/>: the split is off by that anchoring's
+    /// error, a microsecond or so.
     /// </summary>
     public LatencyRecorder CallerToSend { get; } = new(0);
 

@@ -20,9 +20,8 @@ internal static class SubReport
 
     public static int Run(string role, SubMeasurement measurement, Func<Counters> counters)
     {
-        if (!WaitForFirstRecord(() => measurement.FirstNs))
+        if (!WaitForFirstRecord(role, () => measurement.FirstNs))
         {
-            StatsLine.Write(new JsonObject { ["role"] = role, ["event"] = "error", ["message"] = "nothing received within 60 s" });
             return 1;
         }
 
@@ -68,14 +67,15 @@ internal static class SubReport
         return 0;
     }
 
-    /// <summary>Waits up to 60 s until <paramref name="firstNs"/> says a record came (non-zero); false if none did.</summary>
-    public static bool WaitForFirstRecord(Func<long> firstNs)
+    /// <summary>Waits up to 60 s until <paramref name="firstNs"/> says a record came (non-zero); if none did, writes the error line for <paramref name="role"/> and returns false.</summary>
+    public static bool WaitForFirstRecord(string role, Func<long> firstNs)
     {
         long deadline = SharedClock.MonotonicNs() + 60_000_000_000;
         while (firstNs() == 0)
         {
             if (SharedClock.MonotonicNs() > deadline)
             {
+                StatsLine.Write(new JsonObject { ["role"] = role, ["event"] = "error", ["message"] = "nothing received within 60 s" });
                 return false;
             }
 
