@@ -82,6 +82,63 @@ internal sealed class JsonFields
         };
     }
 
+    /// <summary>An exact decimal or nothing: absent and null give null.</summary>
+    public decimal? OptionalDecimal(string name) => _fields.TryGetValue(name, out var value) && value.ValueKind != JsonValueKind.Null
+        ? Decimal(name)
+        : TakeNothing(name);
+
+    /// <summary>A venue code such as <c>"XNAS"</c>; absent, null or empty give the unknown venue.</summary>
+    public Venue Venue(string name)
+    {
+        string? code = OptionalString(name);
+        try
+        {
+            return string.IsNullOrEmpty(code) ? default : new Venue(code);
+        }
+        catch (ArgumentException)
+        {
+            throw Wrong(name, $"a venue code of 1 to {Telemetry.Venue.MaxLength} printable ASCII characters such as \"XNAS\"");
+        }
+    }
+
+    /// <summary>A trading status by name (as sub prints it) or number; absent or null give <see cref="TradingStatus.Unknown"/>.</summary>
+    public TradingStatus Status(string name)
+    {
+        if (!TryTake(name, out var value))
+        {
+            return TradingStatus.Unknown;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetByte(out byte number))
+        {
+            return (TradingStatus)number;
+        }
+
+        string? text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        return text is not null && !text.Any(char.IsDigit) && Enum.TryParse(text, ignoreCase: true, out TradingStatus status)
+            ? status
+            : throw Wrong(name, "a status name such as \"Trading\" or \"Halted\", or a number 0 to 255");
+    }
+
+    /// <summary>A metric type by name (<c>counter</c>, as sub prints it, any case) or number; absent or null give <see cref="Telemetry.MetricType.Unknown"/>.</summary>
+    public MetricType MetricType(string name)
+    {
+        if (!TryTake(name, out var value))
+        {
+            return Telemetry.MetricType.Unknown;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetByte(out byte number))
+        {
+            return (MetricType)number;
+        }
+
+        string? text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        return text is not null && !text.Any(char.IsDigit) && Enum.TryParse(text, ignoreCase: true, out MetricType type)
+            ? type
+            : throw Wrong(name, "a metric type such as \"counter\", \"gauge\", \"updowncounter\" or \"histogram\", or a number 0 to 255");
+    }
+
     /// <summary>Tick flags as a number or as names, e.g. <c>"Trade|Simulated"</c>.</summary>
     public TickFlags Flags(string name)
     {
@@ -163,6 +220,12 @@ internal sealed class JsonFields
         {
             throw new FormatException($"unknown field(s) for kind '{kind}': {string.Join(", ", unknown)} (known: {string.Join(", ", known.ToArray())})");
         }
+    }
+
+    private decimal? TakeNothing(string name)
+    {
+        _fields.Remove(name);
+        return null;
     }
 
     private static FormatException Wrong(string name, string expected) => new($"'{name}' must be {expected}");

@@ -38,7 +38,7 @@ internal sealed class JsonRecordParser(TimeProvider time)
         switch (kind)
         {
             case "tick":
-                fields.RequireOnly(kind, "exchange_ts_ns", "price", "bid", "ask", "size", "flags");
+                fields.RequireOnly(kind, "exchange_ts_ns", "price", "bid", "ask", "size", "flags", "bid_size", "ask_size", "venue", "status");
                 var tick = ReadTick(fields);
                 Tick.Write(ref writer, tick);
                 break;
@@ -48,7 +48,7 @@ internal sealed class JsonRecordParser(TimeProvider time)
                 LogRecord.Write(ref writer, log);
                 break;
             case "metric":
-                fields.RequireOnly(kind, "name", "labels", "value", "timestamp_ns");
+                fields.RequireOnly(kind, "name", "labels", "value", "timestamp_ns", "type", "unit");
                 var sample = ReadMetric(fields);
                 MetricSample.Write(ref writer, sample);
                 break;
@@ -69,10 +69,15 @@ internal sealed class JsonRecordParser(TimeProvider time)
         decimal ask = fields.Decimal("ask", 0m);
         decimal size = fields.Decimal("size", 0m);
         var flags = fields.Flags("flags");
+        decimal? bidSize = fields.OptionalDecimal("bid_size");
+        decimal? askSize = fields.OptionalDecimal("ask_size");
+        var venue = fields.Venue("venue");
+        var status = fields.Status("status");
 
         // The scale is taken as written ("101.50" keeps two places), so sub | pub reproduces the
         // publisher's mantissas, not just equal values.
         byte priceScale = Math.Max(price.Scale, Math.Max(bid.Scale, ask.Scale));
+        byte sizeScale = Math.Max(size.Scale, Math.Max(bidSize?.Scale ?? 0, askSize?.Scale ?? 0));
         try
         {
             return new Tick(
@@ -80,14 +85,18 @@ internal sealed class JsonRecordParser(TimeProvider time)
                 Decimal64.ToMantissa(price, priceScale),
                 Decimal64.ToMantissa(bid, priceScale),
                 Decimal64.ToMantissa(ask, priceScale),
-                Decimal64.ToMantissa(size, size.Scale),
+                Decimal64.ToMantissa(size, sizeScale),
                 priceScale,
-                size.Scale,
-                flags);
+                sizeScale,
+                flags,
+                bidSize is { } b ? Decimal64.ToMantissa(b, sizeScale) : null,
+                askSize is { } a ? Decimal64.ToMantissa(a, sizeScale) : null,
+                venue,
+                status);
         }
         catch (Exception ex) when (ex is ArgumentException or OverflowException)
         {
-            throw new FormatException($"a tick's prices and size need at most {Decimal64.MaxScale} decimal places and a 64-bit mantissa ({ex.Message})", ex);
+            throw new FormatException($"a tick's prices and sizes need at most {Decimal64.MaxScale} decimal places and a 64-bit mantissa ({ex.Message})", ex);
         }
     }
 
@@ -104,7 +113,8 @@ internal sealed class JsonRecordParser(TimeProvider time)
         string name = fields.String("name");
         var labels = fields.Map("labels");
         double value = fields.Double("value");
-        return new MetricSample(name, labels, value, fields.Int64("timestamp_ns", NowUnixNs()));
+        long timestamp = fields.Int64("timestamp_ns", NowUnixNs());
+        return new MetricSample(name, labels, value, timestamp, fields.MetricType("type"), fields.OptionalString("unit"));
     }
 
     private static void WriteGeneric(ref MessagePackWriter writer, JsonFields fields)

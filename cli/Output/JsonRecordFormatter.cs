@@ -20,6 +20,12 @@ internal sealed class JsonRecordFormatter : BatchFormatter
 
     private static readonly string[] LevelNames = Enum.GetNames<LogLevel>();
 
+    // Indexed by value: the statuses are numbered 0, 1, 2 ... without holes.
+    private static readonly string[] StatusNames = Enum.GetNames<TradingStatus>();
+
+    // Lower case, as OpenTelemetry names its instruments (counter, updowncounter, ...); indexed by value.
+    private static readonly string[] MetricTypeNames = [.. Enum.GetNames<MetricType>().Select(n => n.ToLowerInvariant())];
+
     private Utf8JsonWriter? _json;
 
     /// <inheritdoc />
@@ -32,6 +38,27 @@ internal sealed class JsonRecordFormatter : BatchFormatter
         json.WriteNumber("ask", tick.AskValue);
         json.WriteNumber("size", tick.SizeValue);
         json.WriteNumber("flags", (uint)tick.Flags);
+        WriteOptional(json, "bid_size", tick.BidSizeValue);
+        WriteOptional(json, "ask_size", tick.AskSizeValue);
+        if (tick.Venue.IsUnknown)
+        {
+            json.WriteNull("venue");
+        }
+        else
+        {
+            json.WriteString("venue", tick.Venue.ToString());
+        }
+
+        // By name, as pub reads it; a number only for a status this build does not know.
+        if (Enum.IsDefined(tick.Status))
+        {
+            json.WriteString("status", StatusNames[(int)tick.Status]);
+        }
+        else
+        {
+            json.WriteNumber("status", (byte)tick.Status);
+        }
+
         End(json, output);
     }
 
@@ -65,6 +92,16 @@ internal sealed class JsonRecordFormatter : BatchFormatter
         }
 
         json.WriteNumber("timestamp_ns", sample.TimestampNs);
+        if (Enum.IsDefined(sample.Type))
+        {
+            json.WriteString("type", MetricTypeNames[(int)sample.Type]);
+        }
+        else
+        {
+            json.WriteNumber("type", (byte)sample.Type);
+        }
+
+        json.WriteString("unit", sample.Unit);
         End(json, output);
     }
 
@@ -104,6 +141,18 @@ internal sealed class JsonRecordFormatter : BatchFormatter
 
     private static string LevelName(LogLevel level) =>
         (uint)level < (uint)LevelNames.Length ? LevelNames[(int)level] : ((int)level).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static void WriteOptional(Utf8JsonWriter json, string name, decimal? value)
+    {
+        if (value is { } number)
+        {
+            json.WriteNumber(name, number);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
 
     private static void WriteMap(Utf8JsonWriter json, string name, IReadOnlyDictionary<string, string>? map)
     {

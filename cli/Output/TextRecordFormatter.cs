@@ -21,6 +21,26 @@ internal sealed class TextRecordFormatter : BatchFormatter
     {
         var line = Begin(header, sequence)
             .Append(CultureInfo.InvariantCulture, $" price={tick.PriceValue} bid={tick.BidValue} ask={tick.AskValue} size={tick.SizeValue}");
+        if (tick.BidSizeValue is { } bidSize)
+        {
+            line.Append(CultureInfo.InvariantCulture, $" bid_size={bidSize}");
+        }
+
+        if (tick.AskSizeValue is { } askSize)
+        {
+            line.Append(CultureInfo.InvariantCulture, $" ask_size={askSize}");
+        }
+
+        if (!tick.Venue.IsUnknown)
+        {
+            line.Append(" venue=").Append(tick.Venue.ToString());
+        }
+
+        if (tick.Status != TradingStatus.Unknown)
+        {
+            line.Append(" status=").Append(tick.Status.ToString());
+        }
+
         if (tick.Flags != TickFlags.None)
         {
             line.Append(" flags=").Append(tick.Flags.ToString().Replace(", ", "|", StringComparison.Ordinal));
@@ -57,6 +77,16 @@ internal sealed class TextRecordFormatter : BatchFormatter
         }
 
         line.Append(CultureInfo.InvariantCulture, $" value={sample.Value:R}");
+        if (sample.Unit is not null)
+        {
+            TerminalText.AppendEscaped(line.Append(' '), sample.Unit);
+        }
+
+        if (sample.Type != MetricType.Unknown)
+        {
+            line.Append(" (").Append(sample.Type.ToString().ToLowerInvariant()).Append(')');
+        }
+
         End(output);
     }
 

@@ -11,15 +11,25 @@ namespace Telemetry;
 /// </summary>
 internal static class TickWire
 {
-    /// <summary>Array header + 5 int64 (9 bytes each) + 2 scales (2 each) + flags (5): the most a tick can take.</summary>
-    public const int MaxSize = 1 + (5 * 9) + (2 * 2) + 5;
+    /// <summary>
+    /// Array header + 5 int64 (9 bytes each) + 2 scales (2 each) + flags (5) + 2 sizes (9 each) +
+    /// venue (fixstr header and 8 bytes) + status (2): the most a tick can take.
+    /// </summary>
+    public const int MaxSize = 1 + (5 * 9) + (2 * 2) + 5 + (2 * 9) + (1 + Venue.MaxLength) + 2;
 
+    /// <summary>A tick as written before bid size, ask size, venue and status existed: still read on the fast path.</summary>
     private const byte FixArray8 = 0x98;
+
+    /// <summary>A tick as written now: twelve fields.</summary>
+    private const byte FixArray12 = 0x9c;
+
+    private const byte Nil = 0xc0;
+    private const byte FixStr = 0xa0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Write(Span<byte> span, in Tick tick)
     {
-        span[0] = FixArray8;
+        span[0] = FixArray12;
         int n = 1;
         n += WriteInt64(span[n..], tick.ExchangeTimeNs);
         n += WriteInt64(span[n..], tick.Price);
@@ -29,19 +39,29 @@ internal static class TickWire
         n += WriteUInt64(span[n..], tick.PriceScale);
         n += WriteUInt64(span[n..], tick.SizeScale);
         n += WriteUInt64(span[n..], (uint)tick.Flags);
+        n += WriteSize(span[n..], tick.BidSize);
+        n += WriteSize(span[n..], tick.AskSize);
+        span[n] = (byte)(FixStr | tick.Venue.CopyTo(span[(n + 1)..]));
+        n += 1 + tick.Venue.Length;
+        n += WriteUInt64(span[n..], (byte)tick.Status);
         return n;
     }
 
-    /// <summary>Reads one tick of exactly eight fields; false (nothing consumed) for anything else, so the caller can fall back.</summary>
+    /// <summary>
+    /// Reads one tick of exactly eight (an older writer's) or twelve fields in the forms this writer
+    /// uses; false (nothing consumed) for anything else, so the caller can fall back.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryRead(ReadOnlySpan<byte> span, ref int offset, out Tick tick)
     {
         tick = default;
         int p = offset;
-        if ((uint)p >= (uint)span.Length || span[p] != FixArray8)
+        if ((uint)p >= (uint)span.Length || (span[p] != FixArray12 && span[p] != FixArray8))
         {
             return false;
         }
+
+        bool later = span[p] == FixArray12;
 
         p++;
         if (!TryReadInt64(span, ref p, out long ts) || !TryReadInt64(span, ref p, out long price) || !TryReadInt64(span, ref p, out long bid)
@@ -54,7 +74,70 @@ internal static class TickWire
         }
 
         tick = new Tick(ts, price, bid, ask, size, (byte)priceScale, (byte)sizeScale, (TickFlags)flags);
+        if (later)
+        {
+            if (!TryReadSize(span, ref p, out long? bidSize) || !TryReadSize(span, ref p, out long? askSize)
+                || !TryReadVenue(span, ref p, out var venue)
+                || !TryReadInt64(span, ref p, out long status) || (ulong)status > byte.MaxValue)
+            {
+                return false;
+            }
+
+            tick = tick with { BidSize = bidSize, AskSize = askSize, Venue = venue, Status = (TradingStatus)status };
+        }
+
         offset = p;
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int WriteSize(Span<byte> span, long? size)
+    {
+        if (size is { } value)
+        {
+            return WriteInt64(span, value);
+        }
+
+        span[0] = Nil;
+        return 1;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryReadSize(ReadOnlySpan<byte> span, ref int p, out long? size)
+    {
+        size = null;
+        if ((uint)p < (uint)span.Length && span[p] == Nil)
+        {
+            p++;
+            return true;
+        }
+
+        if (!TryReadInt64(span, ref p, out long value))
+        {
+            return false;
+        }
+
+        size = value;
+        return true;
+    }
+
+    /// <summary>A fixstr venue; false for any other string form (the reader's path takes those) or a code the format forbids.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryReadVenue(ReadOnlySpan<byte> span, ref int p, out Venue venue)
+    {
+        venue = default;
+        if ((uint)p >= (uint)span.Length || (span[p] & 0xe0) != FixStr)
+        {
+            return false;
+        }
+
+        int length = span[p] & 0x1f;
+        if (p + 1 + length > span.Length || !Venue.TryFromBytes(span.Slice(p + 1, length), out venue))
+        {
+            return false;
+        }
+
+        p += 1 + length;
         return true;
     }
 

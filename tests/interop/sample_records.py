@@ -7,11 +7,20 @@ BASE_NS = 1_767_225_600_000_000_000  # 2026-01-01T00:00:00Z
 LOG_LEVELS = 6
 
 
+VENUES = ["XNAS", "XNYS", "BATS", "X"]
+
+
 def tick(topic_index, seq):
-    """[exchange_ts_ns, price, bid, ask, size, price_scale, size_scale, flags] for (topic, sequence)."""
+    """[exchange_ts_ns, price, bid, ask, size, price_scale, size_scale, flags, bid_size, ask_size,
+    venue, status] for (topic, sequence). Sequence 1 is an older writer's tick of 8 fields."""
     if seq == 1:
         # The int64 extremes: the encoder must pick uint64/int64 forms and the decoder accept them.
         return [BASE_NS + topic_index, 2 ** 63 - 1, -(2 ** 63), 0, 0, 18, 0, 0]
+    if seq % 4 == 0:
+        # Quote sizes, venue and status not reported: nil, nil, "", 0.
+        later = [None, None, "", 0]
+    else:
+        later = [seq * 10, -(seq * 10) if seq % 9 == 0 else seq * 20 + 1, VENUES[seq % len(VENUES)], seq % 5]
     price = 1_000_000 * (topic_index + 1) + seq
     if seq % 10 == 0:
         price = -price  # spreads and power prices go negative
@@ -24,7 +33,7 @@ def tick(topic_index, seq):
         (topic_index * 4 + seq) % 19,
         seq % 3,
         seq % 16,
-    ]
+    ] + later
 
 
 def log(index):

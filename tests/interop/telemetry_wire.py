@@ -57,6 +57,15 @@ def tick_problem(record):
             return f"tick {name} {value!r} is not 0..18"
     if not is_int(flags, 0, UINT32_MAX):
         return f"tick flags {flags!r} is not a uint32"
+    # Fields added later in version 1, each present only if the writer sent it.
+    later = record[TICK_FIELDS:TICK_FIELDS + 4]
+    for name, value in zip(("bid_size", "ask_size"), later[:2]):
+        if value is not None and not is_int(value, INT64_MIN, INT64_MAX):
+            return f"tick {name} {value!r} is not an int64 or nil"
+    if len(later) > 2 and not (isinstance(later[2], str) and len(later[2]) <= 8 and all("!" <= c <= "~" for c in later[2])):
+        return f"tick venue {later[2]!r} is not 0..8 printable ASCII characters"
+    if len(later) > 3 and not is_int(later[3], 0, 255):
+        return f"tick status {later[3]!r} is not 0..255"
     return None
 
 

@@ -18,7 +18,7 @@ internal static class SampleRecords
             price = -price;
         }
 
-        return new Tick(
+        var tick = new Tick(
             BaseNs + (seq * 1_000) + topicIndex,
             price,
             price - 1 - (seq % 7),
@@ -27,7 +27,18 @@ internal static class SampleRecords
             (byte)(((topicIndex * 4) + seq) % 19),
             (byte)(seq % 3),
             (TickFlags)(seq % 16));
+        return seq % 4 == 0
+            ? tick
+            : tick with
+            {
+                BidSize = seq * 10,
+                AskSize = seq % 9 == 0 ? -(seq * 10) : (seq * 20) + 1,
+                Venue = new Venue(Venues[seq % Venues.Length]),
+                Status = (TradingStatus)(seq % 5),
+            };
     }
+
+    private static readonly string[] Venues = ["XNAS", "XNYS", "BATS", "X"];
 
     public static LogRecord Log(int index) => new(
         BaseNs + index,

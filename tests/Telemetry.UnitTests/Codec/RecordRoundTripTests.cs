@@ -22,10 +22,11 @@ public class RecordRoundTripTests
     }
 
     [Property]
-    public void Tick_round_trips_exactly(long ts, long price, long bid, long ask, long size, byte priceScale, byte sizeScale, uint flags)
+    public void Tick_round_trips_exactly(long ts, long price, long bid, long ask, long size, byte priceScale, byte sizeScale, uint flags, long? bidSize, long? askSize, byte status)
     {
-        var tick = new Tick(ts, price, bid, ask, size, (byte)(priceScale % 19), (byte)(sizeScale % 19), (TickFlags)flags);
+        var tick = new Tick(ts, price, bid, ask, size, (byte)(priceScale % 19), (byte)(sizeScale % 19), (TickFlags)flags, bidSize, askSize, new Venue("XNAS"), (TradingStatus)status);
         Assert.Equal(tick, RoundTrip(tick));
+        Assert.Equal(tick with { Venue = default }, RoundTrip(tick with { Venue = default }));
     }
 
     [Property]
@@ -65,17 +66,65 @@ public class RecordRoundTripTests
     {
         var buffer = new ArrayBufferWriter<byte>();
         var writer = new MessagePackWriter(buffer);
-        writer.WriteArrayHeader(9);
+        writer.WriteArrayHeader(13);
+        foreach (long v in new long[] { 1, 2, 3, 4, 5, 2, 0, 1, 70, 80 })
+        {
+            writer.Write(v);
+        }
+
+        writer.Write("XLON");
+        writer.Write(2);
+        writer.Write("future field");
+        writer.Flush();
+        var reader = new MessagePackReader(buffer.WrittenMemory);
+        Assert.Equal(new Tick(1, 2, 3, 4, 5, 2, 0, TickFlags.Trade, 70, 80, new Venue("XLON"), TradingStatus.Halted), Tick.Read(ref reader));
+        Assert.True(reader.End);
+    }
+
+    [Fact]
+    public void An_older_writers_tick_of_eight_fields_reads_with_sizes_venue_and_status_unknown()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(8);
         foreach (long v in new long[] { 1, 2, 3, 4, 5, 2, 0, 1 })
         {
             writer.Write(v);
         }
 
-        writer.Write("future field");
         writer.Flush();
         var reader = new MessagePackReader(buffer.WrittenMemory);
-        Assert.Equal(new Tick(1, 2, 3, 4, 5, 2, 0, TickFlags.Trade), Tick.Read(ref reader));
+        var tick = Tick.Read(ref reader);
         Assert.True(reader.End);
+        Assert.Equal((null, null, true, TradingStatus.Unknown), (tick.BidSize, tick.AskSize, tick.Venue.IsUnknown, tick.Status));
+        Assert.Equal((null, null, string.Empty), (tick.BidSizeValue, tick.AskSizeValue, tick.Venue.ToString()));
+    }
+
+    [Theory]
+    [InlineData("XNASDAQ01")] // nine bytes
+    [InlineData("X NS")]      // a space
+    [InlineData("XNÄS")]      // not ASCII
+    public void A_tick_whose_venue_the_format_forbids_is_rejected(string venue)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(12);
+        foreach (long v in new long[] { 1, 2, 3, 4, 5, 2, 0, 1, 70, 80 })
+        {
+            writer.Write(v);
+        }
+
+        writer.Write(venue);
+        writer.Write(1);
+        writer.Flush();
+        var error = Assert.Throws<MessagePackSerializationException>(() =>
+        {
+            var reader = new MessagePackReader(buffer.WrittenMemory);
+            Tick.Read(ref reader);
+        });
+        Assert.Contains("venue", error.Message, StringComparison.Ordinal);
+        int offset = 0;
+        Assert.False(TickWire.TryRead(buffer.WrittenSpan, ref offset, out _));
     }
 
     [Fact]

@@ -7,12 +7,16 @@ namespace Telemetry.Tests.Codec;
 public class TickWireTests
 {
     [Property(MaxTest = 500)]
-    public void The_fast_encoder_writes_exactly_what_MessagePackWriter_writes(long ts, long price, long bid, long ask, long size, byte priceScale, byte sizeScale, uint flags)
+    public void The_fast_encoder_writes_exactly_what_MessagePackWriter_writes(long ts, long price, long bid, long ask, long size, byte priceScale, byte sizeScale, uint flags, long? bidSize, long? askSize, byte venue, byte status)
     {
-        var tick = new Tick(ts, price, bid, ask, size, (byte)(priceScale % 19), (byte)(sizeScale % 19), (TickFlags)flags);
+        string[] venues = ["", "X", "XNAS", "ABCDEFGH"];
+        string code = venues[venue % venues.Length];
+        var tick = new Tick(
+            ts, price, bid, ask, size, (byte)(priceScale % 19), (byte)(sizeScale % 19), (TickFlags)flags,
+            bidSize, askSize, code.Length == 0 ? default : new Venue(code), (TradingStatus)status);
         var reference = new ArrayBufferWriter<byte>();
         var writer = new MessagePackWriter(reference);
-        writer.WriteArrayHeader(8);
+        writer.WriteArrayHeader(12);
         writer.Write(tick.ExchangeTimeNs);
         writer.Write(tick.Price);
         writer.Write(tick.Bid);
@@ -21,6 +25,10 @@ public class TickWireTests
         writer.Write(tick.PriceScale);
         writer.Write(tick.SizeScale);
         writer.Write((uint)tick.Flags);
+        WriteOptional(ref writer, tick.BidSize);
+        WriteOptional(ref writer, tick.AskSize);
+        writer.Write(code);
+        writer.Write((byte)tick.Status);
         writer.Flush();
 
         var fast = new byte[TickWire.MaxSize];
@@ -49,8 +57,22 @@ public class TickWireTests
         Assert.Equal(bytes.Count, offset);
     }
 
+    [Fact]
+    public void The_fast_reader_takes_an_older_writers_eight_field_tick_with_the_later_fields_unknown()
+    {
+        byte[] bytes = [0x98, 1, 2, 3, 4, 5, 2, 0, 1];
+        int offset = 0;
+        Assert.True(TickWire.TryRead(bytes, ref offset, out var tick));
+        Assert.Equal(new Tick(1, 2, 3, 4, 5, 2, 0, TickFlags.Trade, null, null, default, TradingStatus.Unknown), tick);
+        Assert.Equal(bytes.Length, offset);
+    }
+
     [Theory]
     [InlineData(new byte[] { 0x97, 1, 2, 3, 4, 5, 2, 0 })]              // seven fields
+    [InlineData(new byte[] { 0x9c, 1, 2, 3, 4, 5, 2, 0, 1, 7, 8, 0xa9, 65, 65, 65, 65, 65, 65, 65, 65, 65, 1 })] // venue of nine bytes
+    [InlineData(new byte[] { 0x9c, 1, 2, 3, 4, 5, 2, 0, 1, 7, 8, 0xd9, 4, 88, 78, 65, 83, 1 })] // venue as str8: the reader's form
+    [InlineData(new byte[] { 0x9c, 1, 2, 3, 4, 5, 2, 0, 1, 7, 8, 0xa0, 0xcd, 1, 0 })] // status above 255
+    [InlineData(new byte[] { 0x9c, 1, 2, 3, 4, 5, 2, 0, 1, 7, 8, 0xa0 })] // truncated before status
     [InlineData(new byte[] { 0x98, 1, 2, 3, 4, 5, 19, 0, 0 })]          // scale above 18
     [InlineData(new byte[] { 0x98, 1, 2, 3, 4, 5, 2, 0, 0xa1, 0x41 })]  // flags as a string
     [InlineData(new byte[] { 0x98, 1, 2, 3, 4, 5, 2, 0xcd })]           // truncated
@@ -59,5 +81,17 @@ public class TickWireTests
         int offset = 0;
         Assert.False(TickWire.TryRead(bytes, ref offset, out _));
         Assert.Equal(0, offset);
+    }
+
+    private static void WriteOptional(ref MessagePackWriter writer, long? value)
+    {
+        if (value is { } v)
+        {
+            writer.Write(v);
+        }
+        else
+        {
+            writer.WriteNil();
+        }
     }
 }

@@ -63,8 +63,10 @@ public class DeepNestingTests
             return !raws.IsEmpty && !ticks.Records.IsEmpty;
         });
 
-        // A tick whose ninth field (a later revision's, skipped by readers) is a nesting bomb.
-        byte[] tickWithBomb = [0x99, .. TickBytes(2)[1..], .. Nested(Depth)];
+        // A tick whose thirteenth field (a later revision's, skipped by readers) is a nesting bomb.
+        byte[] tick = TickBytes(2);
+        Assert.Equal(0x9c, tick[0]); // twelve fields, as the SDK writes them
+        byte[] tickWithBomb = [0x9d, .. tick[1..], .. Nested(Depth)];
         raw.SendMoreFrame("md.OK").SendFrame(Batch("tick", firstSequence: 2, tickWithBomb));
         raw.SendMoreFrame("md.OK").SendFrame(TestBatches.Encode("raw", 1, 3, [TestBatches.Tick(3)]));
         await Eventually.Until(() => raws.Contains(3UL) && ticks.Records.Any(r => r.Sequence == 3), 30_000, "both streams must go on after the bomb");

@@ -16,8 +16,8 @@ public class WireFormatDocumentTests
 
     private static readonly Tick[] ExampleTicks =
     [
-        new(ExchangeNs, 1_897_500, 1_897_400, 1_897_600, 100, 4, 0, TickFlags.Trade),
-        new(ExchangeNs + 125_000, 1_897_500, 1_897_450, 1_897_550, 25, 4, 1, TickFlags.Quote | TickFlags.Simulated),
+        new(ExchangeNs, 1_897_500, 1_897_400, 1_897_600, 100, 4, 0, TickFlags.Trade, 500, 300, new Venue("XNAS"), TradingStatus.Trading),
+        new(ExchangeNs + 125_000, 1_897_500, 1_897_450, 1_897_550, 25, 4, 1, TickFlags.Quote | TickFlags.Simulated, 125, 30, new Venue("XNAS"), TradingStatus.Auction),
     ];
 
     [Fact]
@@ -57,6 +57,8 @@ public class WireFormatDocumentTests
         Assert.Equal((189.7450m, 189.7550m, 2.5m), (quote.BidValue, quote.AskValue, quote.SizeValue));
         Assert.Equal(TickFlags.Trade, trade.Flags);
         Assert.Equal(TickFlags.Quote | TickFlags.Simulated, quote.Flags);
+        Assert.Equal((500m, 300m, "XNAS", TradingStatus.Trading), (trade.BidSizeValue, trade.AskSizeValue, trade.Venue.ToString(), trade.Status));
+        Assert.Equal((12.5m, 3.0m, TradingStatus.Auction), (quote.BidSizeValue, quote.AskSizeValue, quote.Status));
         Assert.True(reader.End);
     }
 
