@@ -40,6 +40,14 @@ internal sealed class DemoMetrics(DemoTopology demo) : BackgroundService
         }
     }
 
+    // Typed as an OpenTelemetry exporter would: totals are counters (the metrics page charts their
+    // rate), the rest gauges; the unit is the one the name ends with.
     private void Publish(string source, string name, double value, long now, IReadOnlyDictionary<string, string>? labels = null) =>
-        demo.Metrics.Publish($"metric.{source}.{name}", new MetricSample(name, labels, value, now));
+        demo.Metrics.Publish($"metric.{source}.{name}", new MetricSample(
+            name,
+            labels,
+            value,
+            now,
+            name.EndsWith("_total", StringComparison.Ordinal) ? MetricType.Counter : MetricType.Gauge,
+            name.Contains("bytes", StringComparison.Ordinal) ? "By" : name.Contains("seconds", StringComparison.Ordinal) ? "s" : null));
 }

@@ -20,6 +20,7 @@ internal sealed class DashboardCounters
     public long LogPushes;
     public long TopicPushes;
     public long SystemPushes;
+    public long MetricPushes;
     public long LastRecordNs;
     public long LastGapNs;
     public int Clients;

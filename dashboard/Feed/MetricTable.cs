@@ -1,11 +1,12 @@
-using System.Globalization;
-
 namespace Telemetry.Dashboard.Feed;
 
-/// <summary>The latest value of every metric series received (topic, name and labels), bounded.</summary>
+/// <summary>
+/// Every metric series received (topic, name and labels), bounded: beyond the capacity a new series
+/// is dropped and counted, so a publisher with unbounded label values cannot grow the dashboard.
+/// </summary>
 internal sealed class MetricTable(int capacity = 2000)
 {
-    private readonly Dictionary<string, MetricEntry> _series = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MetricSeries> _series = new(StringComparer.Ordinal);
     private readonly Lock _sync = new();
 
     public long Dropped { get; private set; }
@@ -13,40 +14,74 @@ internal sealed class MetricTable(int capacity = 2000)
     /// <summary>Receive thread.</summary>
     public void Set(string topic, in MetricSample sample, long nowNs)
     {
-        string labels = sample.Labels is { Count: > 0 } l
-            ? string.Join(",", l.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))
-            : string.Empty;
-        string key = string.Concat(topic, "|", sample.Name, "|", labels);
+        string labels = MetricSeries.LabelText(sample.Labels);
+        string key = Key(topic, sample.Name, labels);
         lock (_sync)
         {
-            if (_series.Count >= capacity && !_series.ContainsKey(key))
+            if (!_series.TryGetValue(key, out var series))
             {
-                Dropped++;
-                return;
+                if (_series.Count >= capacity)
+                {
+                    Dropped++;
+                    return;
+                }
+
+                series = new MetricSeries(key, topic, sample);
+                _series[key] = series;
             }
 
-            _series[key] = new MetricEntry(topic, SourceOf(topic), sample.Name, labels, sample.Value, sample.TimestampNs, nowNs);
+            // A histogram's sum is charted as a mean, from its count series (published just before it).
+            MetricSeries? count = series.Chart == MetricChart.Mean
+                ? _series.GetValueOrDefault(Key(topic, string.Concat(sample.Name.AsSpan(0, sample.Name.Length - "_sum".Length), "_count"), labels))
+                : null;
+            series.Add(sample, nowNs, count);
         }
     }
 
+    /// <summary>The latest value of every series, for the system view's table.</summary>
     public List<MetricEntry> Snapshot()
     {
         lock (_sync)
         {
-            return [.. _series.Values.OrderBy(e => e.Source, StringComparer.Ordinal).ThenBy(e => e.Name, StringComparer.Ordinal).ThenBy(e => e.Labels, StringComparer.Ordinal)];
+            return [.. _series.Values
+                .Select(s => new MetricEntry(s.Topic, s.Application, s.Name, s.Labels, s.Value, s.FormattedValue, s.SampleNs, s.ReceivedNs))
+                .OrderBy(e => e.Source, StringComparer.Ordinal).ThenBy(e => e.Name, StringComparer.Ordinal).ThenBy(e => e.Labels, StringComparer.Ordinal)];
         }
     }
 
-    // metric.<host or component>.<name>: the source is the middle segment.
-    private static string SourceOf(string topic)
+    /// <summary>Calls <paramref name="take"/> for every charted series with a new point since the last call, clearing the flag.</summary>
+    public void TakeChanged(Action<MetricSeries> take)
     {
-        string[] parts = topic.Split('.');
-        return parts.Length >= 3 ? parts[1] : topic;
+        lock (_sync)
+        {
+            foreach (var series in _series.Values)
+            {
+                if (series.Changed)
+                {
+                    series.Changed = false;
+                    take(series);
+                }
+            }
+        }
     }
+
+    /// <summary>Calls <paramref name="read"/> for every charted series, for a newly opened page.</summary>
+    public void ReadCharted(Action<MetricSeries> read)
+    {
+        lock (_sync)
+        {
+            foreach (var series in _series.Values)
+            {
+                if (series.Chart != MetricChart.None)
+                {
+                    read(series);
+                }
+            }
+        }
+    }
+
+    private static string Key(string topic, string name, string labels) => string.Concat(topic, "|", name, "|", labels);
 }
 
 /// <summary>The latest sample of one series.</summary>
-internal sealed record MetricEntry(string Topic, string Source, string Name, string Labels, double Value, long SampleNs, long ReceivedNs)
-{
-    public string FormattedValue => Value.ToString(Math.Abs(Value) >= 1e6 || Value == Math.Floor(Value) ? "N0" : "N3", CultureInfo.InvariantCulture);
-}
+internal sealed record MetricEntry(string Topic, string Source, string Name, string Labels, double Value, string FormattedValue, long SampleNs, long ReceivedNs);

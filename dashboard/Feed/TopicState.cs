@@ -42,7 +42,7 @@ internal sealed class TopicState(string topic, string kind)
     public double Rate;
     public double LatencyAvgMs;
     public double LatencyMaxMs;
-    public ChartHistory History { get; } = new(300);
+    public ChartHistory History { get; } = new(600); // a minute at ten pushes a second: the detail view's chart
 
     /// <summary>Receive thread: a batch of ticks whose last record is <paramref name="last"/>.</summary>
     public void OnTicks(string publisher, int count, in Tick first, in Tick last, long high, long low, long nowNs, long latencyNs)

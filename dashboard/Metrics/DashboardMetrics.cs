@@ -55,6 +55,7 @@ internal sealed class DashboardMetrics(DashboardCounters counters, TopicBoard bo
         Pushes.WithLabels("logs").IncTo(Volatile.Read(ref counters.LogPushes));
         Pushes.WithLabels("topics").IncTo(Volatile.Read(ref counters.TopicPushes));
         Pushes.WithLabels("system").IncTo(Volatile.Read(ref counters.SystemPushes));
+        Pushes.WithLabels("metrics").IncTo(Volatile.Read(ref counters.MetricPushes));
         TopicUpdates.IncTo(Volatile.Read(ref counters.TopicUpdatesPushed));
         Topics.Set(board.TopicCount);
         Clients.Set(Volatile.Read(ref counters.Clients));

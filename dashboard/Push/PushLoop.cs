@@ -11,11 +11,12 @@ namespace Telemetry.Dashboard.Push;
 /// The conflation: every push interval (100 ms by default) the topics that changed since the last
 /// push go to the pages, one update each, however many ticks arrived in between; so a page gets at
 /// most about 10 updates per second per topic whatever the feed rate. Logs go as they are (never
-/// conflated); the topic monitor and system view once a second.
+/// conflated); the topic monitor, the system view and new metric points once a second.
 /// </summary>
 internal sealed class PushLoop(
     TopicBoard board,
     LogTail logs,
+    MetricTable metrics,
     SystemViewBuilder system,
     DashboardCounters counters,
     DashboardOptions options,
@@ -23,6 +24,7 @@ internal sealed class PushLoop(
     ILogger<PushLoop> logger) : BackgroundService
 {
     private readonly List<TickUpdate> _updates = [];
+    private readonly List<MetricSeriesView> _metricUpdates = [];
     private long _lastLogId;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -93,5 +95,14 @@ internal sealed class PushLoop(
         counters.TopicPushes++;
         await hub.Clients.All.SendAsync("system", system.Build(elapsed, now), cancellationToken).ConfigureAwait(false);
         counters.SystemPushes++;
+
+        // Metrics arrive about once a second per series (OpenTelemetry's export interval): their new points go at the same pace.
+        _metricUpdates.Clear();
+        metrics.TakeChanged(series => _metricUpdates.Add(Views.Metric(series, history: false)));
+        if (_metricUpdates.Count > 0)
+        {
+            await hub.Clients.All.SendAsync("metrics", _metricUpdates.ToArray(), cancellationToken).ConfigureAwait(false);
+            counters.MetricPushes++;
+        }
     }
 }

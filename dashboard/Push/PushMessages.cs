@@ -17,7 +17,28 @@ namespace Telemetry.Dashboard.Push;
 /// <param name="Count">Ticks received.</param>
 /// <param name="Time">When this update was pushed, Unix seconds (the chart's x).</param>
 /// <param name="Value">The last price as a double (the chart's y).</param>
-public sealed record TickUpdate(string Topic, string Symbol, string Price, string Bid, string Ask, string Change, double ChangePct, string High, string Low, double Rate, long Count, double Time, double Value);
+/// <param name="BidSize">Size at the best bid, exact, or null when the feed does not report it.</param>
+/// <param name="AskSize">Size at the best ask, exact, or null when the feed does not report it.</param>
+/// <param name="Venue">The venue code, or empty when not reported.</param>
+/// <param name="Status">The trading status by name (<c>Trading</c>, <c>Halted</c>, <c>Auction</c>, <c>Closed</c>, <c>Unknown</c>).</param>
+public sealed record TickUpdate(
+    string Topic,
+    string Symbol,
+    string Price,
+    string Bid,
+    string Ask,
+    string Change,
+    double ChangePct,
+    string High,
+    string Low,
+    double Rate,
+    long Count,
+    double Time,
+    double Value,
+    string? BidSize,
+    string? AskSize,
+    string Venue,
+    string Status);
 
 /// <summary>One row of the topic monitor.</summary>
 /// <param name="Topic">The topic.</param>
@@ -80,9 +101,25 @@ public sealed record ChartSeries(string Topic, double[] Times, double[] Values);
 /// <param name="Mode">demo or live.</param>
 /// <param name="Endpoints">Where the dashboard's subscriber is connected.</param>
 /// <param name="PushIntervalMs">The conflation interval.</param>
-/// <param name="Board">The current state of every symbol.</param>
-/// <param name="Charts">Recent chart points of every symbol.</param>
+/// <param name="Board">The current state of every symbol (a symbol's chart history is fetched by the detail view).</param>
 /// <param name="Logs">The newest log records.</param>
 /// <param name="Topics">The topic monitor.</param>
 /// <param name="System">The system view.</param>
-public sealed record Hello(string Mode, string[] Endpoints, int PushIntervalMs, TickUpdate[] Board, ChartSeries[] Charts, LogRow[] Logs, TopicRow[] Topics, SystemView? System);
+/// <param name="Metrics">Every charted metric series with its recent points.</param>
+public sealed record Hello(string Mode, string[] Endpoints, int PushIntervalMs, TickUpdate[] Board, LogRow[] Logs, TopicRow[] Topics, SystemView? System, MetricSeriesView[] Metrics);
+
+/// <summary>
+/// A metric series for the metrics page: in the hello with its recent points, then once a second with
+/// its new point when it has one.
+/// </summary>
+/// <param name="Key">Identifies the series: topic, name and labels.</param>
+/// <param name="Application">The application (the middle segment of <c>metric.&lt;application&gt;.&lt;instrument&gt;</c>).</param>
+/// <param name="Name">Metric name.</param>
+/// <param name="Labels">Labels as <c>k=v,k=v</c>.</param>
+/// <param name="Unit">The unit, or empty.</param>
+/// <param name="Type">counter, gauge, updowncounter, histogram or unknown.</param>
+/// <param name="Chart">What the points are: <c>value</c>, <c>rate</c> (per second) or <c>mean</c> (a histogram's, per interval).</param>
+/// <param name="Latest">The latest sample's value, formatted.</param>
+/// <param name="Times">Points' sample times, Unix seconds.</param>
+/// <param name="Values">Points' values.</param>
+public sealed record MetricSeriesView(string Key, string Application, string Name, string Labels, string Unit, string Type, string Chart, string Latest, double[] Times, double[] Values);

@@ -54,7 +54,32 @@ internal static class Views
             Math.Round(topic.Rate, 1),
             count,
             nowNs / NsPerSecond,
-            (double)price);
+            (double)price,
+            last.BidSizeValue is { } bidSize ? Text(bidSize) : null,
+            last.AskSizeValue is { } askSize ? Text(askSize) : null,
+            last.Venue.ToString(),
+            StatusName(last.Status));
+    }
+
+    /// <summary>A status this build does not know shows as unknown, not as a bare number.</summary>
+    private static string StatusName(TradingStatus status) =>
+        Enum.IsDefined(status) ? status.ToString() : nameof(TradingStatus.Unknown);
+
+    /// <summary>A metric series with all its points (for a new page) or only its newest.</summary>
+    public static MetricSeriesView Metric(MetricSeries series, bool history)
+    {
+        var (times, values) = history ? series.History.ToArrays() : ([series.SampleNs / NsPerSecond], [series.Point]);
+        return new MetricSeriesView(
+            series.Key,
+            series.Application,
+            series.Name,
+            series.Labels,
+            series.Unit,
+            series.Type.ToString().ToLowerInvariant(),
+            series.Chart.ToString().ToLowerInvariant(),
+            series.FormattedValue,
+            times,
+            values);
     }
 
     public static ChartSeries Chart(TopicState topic)

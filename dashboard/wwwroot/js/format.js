@@ -6,6 +6,14 @@ export const fmtInt = n => int.format(n);
 export const fmtRate = n => (n >= 100 ? int : one).format(n);
 export const fmtMs = n => (n >= 100 ? int.format(n) : n.toFixed(n >= 10 ? 1 : 2));
 export const fmtAge = s => (s < 1 ? 'now' : s < 60 ? `${one.format(s)} s` : `${int.format(s / 60)} min`);
+// An exact decimal as the server sent it, with thousands separators in its integer part only (no
+// rounding through a float: sizes may carry many decimal places).
+export const fmtExact = s => {
+  if (s == null || s === '') return '';
+  const [whole, fraction] = String(s).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+};
 export const signed = s => (s.startsWith('-') ? s : `+${s}`);
 
 export function el(tag, className, text) {

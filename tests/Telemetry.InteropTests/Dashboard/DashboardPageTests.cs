@@ -14,16 +14,18 @@ public sealed class DashboardPageTests(DemoDashboardFixture fixture, ITestOutput
     {
         var errors = new List<string>();
         var page = await OpenAsync(errors);
-        await page.WaitForFunctionAsync("() => document.querySelectorAll('#board .card').length >= 50", null, new() { Timeout = 15_000 });
-        string before = await page.InnerTextAsync(".card[data-symbol=AAPL] .price");
+        await page.WaitForFunctionAsync("() => window.dashboardStats.board.symbols >= 50", null, new() { Timeout = 15_000 });
+        await page.WaitForSelectorAsync(".brow[data-symbol=AAPL]");
+        string before = await page.InnerTextAsync(".brow[data-symbol=AAPL] .c-last");
 
         await page.WaitForFunctionAsync(
-            "p => document.querySelector('.card[data-symbol=AAPL] .price').textContent !== p",
+            "p => document.querySelector('.brow[data-symbol=AAPL] .c-last').textContent !== p",
             before,
             new() { Timeout = 10_000 });
 
-        // Let the sparklines fill a little before the picture is taken.
-        await page.WaitForTimeoutAsync(3000);
+        // The simulated feed reports quote sizes and its venue on every tick.
+        Assert.Equal("SIM", await page.InnerTextAsync(".brow[data-symbol=AAPL] .c-venue"));
+        Assert.Matches("^[0-9,.]+$", await page.InnerTextAsync(".brow[data-symbol=AAPL] .c-bsz"));
         Directory.CreateDirectory(Artifacts);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Artifacts, "dashboard.png") });
         Assert.Equal("demo", await page.TextContentAsync("#mode"));
@@ -36,16 +38,65 @@ public sealed class DashboardPageTests(DemoDashboardFixture fixture, ITestOutput
     {
         var errors = new List<string>();
         var page = await OpenAsync(errors);
-        await page.WaitForFunctionAsync("() => document.querySelectorAll('#board .card').length >= 50", null, new() { Timeout = 15_000 });
+        await page.WaitForFunctionAsync("() => window.dashboardStats.board.symbols >= 50", null, new() { Timeout = 15_000 });
 
         await page.FillAsync("#symbol-filter", "aapl");
-        Assert.Equal(["AAPL"], await VisibleSymbolsAsync(page));
+        await WaitShownAsync(page, ["AAPL"]);
+        Assert.Equal(["AAPL"], await RenderedSymbolsAsync(page));
 
         await page.FillAsync("#symbol-filter", "MS, NV");
-        Assert.Equal(["MSFT", "NVDA"], await VisibleSymbolsAsync(page));
+        await WaitShownAsync(page, ["MSFT", "NVDA"]);
 
         await page.FillAsync("#symbol-filter", string.Empty);
-        Assert.Equal(50, (await VisibleSymbolsAsync(page)).Count);
+        await page.WaitForFunctionAsync("() => window.dashboardStats.board.shown.length === 50");
+        Assert.Empty(errors);
+        await page.CloseAsync();
+    }
+
+    [SkippableFact]
+    public async Task The_board_sorts_by_symbol_and_reverses_on_a_second_click()
+    {
+        var errors = new List<string>();
+        var page = await OpenAsync(errors);
+        await page.WaitForFunctionAsync("() => window.dashboardStats.board.shown.length === 50", null, new() { Timeout = 15_000 });
+        var byName = await ShownSymbolsAsync(page);
+        Assert.Equal(byName.Order(StringComparer.Ordinal), byName);
+
+        await page.ClickAsync(".bh[data-key=Symbol]");
+        await WaitShownAsync(page, byName.AsEnumerable().Reverse());
+        Assert.True(await page.IsVisibleAsync(".bh[data-key=Symbol].desc"));
+
+        Assert.Empty(errors);
+        await page.CloseAsync();
+    }
+
+    [SkippableFact]
+    public async Task A_click_on_a_symbol_opens_its_detail_with_a_chart_quote_sizes_and_recent_ticks()
+    {
+        var errors = new List<string>();
+        var page = await OpenAsync(errors);
+        await page.WaitForSelectorAsync(".brow[data-symbol=MSFT]", new() { Timeout = 15_000 });
+        await page.ClickAsync(".brow[data-symbol=MSFT]");
+        try
+        {
+            await page.WaitForSelectorAsync("#detail:not([hidden]) #detail-chart canvas", new() { Timeout = 10_000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail("no detail chart; page errors: " + string.Join("\n", errors));
+        }
+
+        Assert.StartsWith("MSFT", await page.InnerTextAsync("#detail-symbol"), StringComparison.Ordinal);
+
+        // The history comes from the server, then every update adds a point and a row.
+        await page.WaitForFunctionAsync("() => Number(document.getElementById('detail').dataset.points) > 20 && document.querySelectorAll('#detail-ticks tbody tr').length >= 5", null, new() { Timeout = 15_000 });
+        Assert.Contains("×", await page.InnerTextAsync("#detail-quote [data-field=Bid]"), StringComparison.Ordinal);
+        Assert.Contains("×", await page.InnerTextAsync("#detail-quote [data-field=Ask]"), StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator(".brow.selected").CountAsync());
+        await Screenshot(page, "dashboard-detail.png");
+
+        await page.ClickAsync("#detail-close");
+        Assert.True(await page.IsHiddenAsync("#detail"));
         Assert.Empty(errors);
         await page.CloseAsync();
     }
@@ -127,14 +178,44 @@ public sealed class DashboardPageTests(DemoDashboardFixture fixture, ITestOutput
         await page.CloseAsync();
     }
 
+    [SkippableFact]
+    public async Task The_metrics_page_charts_every_series_grouped_by_application_with_counter_rates_and_a_filter()
+    {
+        var errors = new List<string>();
+        var page = await OpenAsync(errors, "#metrics");
+
+        // The demo's components report nine series: totals as counters, the rest as gauges.
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#metric-groups .mcard canvas').length >= 9", null, new() { Timeout = 20_000 });
+        string[] groups = await page.EvalOnSelectorAllAsync<string[]>(".mgroup", "g => g.map(x => x.dataset.application)");
+        Assert.Equal(["host", "relay-1", "sim-feed"], groups);
+        await page.WaitForFunctionAsync("() => /\\/s$/.test(document.querySelector(\".mgroup[data-application='sim-feed'] .mcard[data-name='records_sent_total'] .mvalue\").textContent)", null, new() { Timeout = 20_000 });
+        Assert.EndsWith("By", await page.InnerTextAsync(".mgroup[data-application='host'] .mcard[data-name='working_set_bytes'] .mvalue"), StringComparison.Ordinal);
+        await Screenshot(page, "dashboard-metrics.png");
+
+        await page.FillAsync("#metric-filter", "relay forwarded");
+        string[] shown = await page.EvalOnSelectorAllAsync<string[]>(".mcard", "cards => cards.filter(c => !c.hidden && !c.closest('.mgroup').hidden).map(c => c.dataset.name)");
+        Assert.Equal(["records_forwarded_total"], shown);
+        Assert.Equal(["relay-1"], await page.EvalOnSelectorAllAsync<string[]>(".mgroup", "g => g.filter(x => !x.hidden).map(x => x.dataset.application)"));
+        Assert.Empty(errors);
+        await page.CloseAsync();
+    }
+
     private static async Task Screenshot(IPage page, string name)
     {
         Directory.CreateDirectory(Artifacts);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Artifacts, name), FullPage = false });
     }
 
-    private static async Task<List<string>> VisibleSymbolsAsync(IPage page) =>
-        [.. await page.EvalOnSelectorAllAsync<string[]>("#board .card", "cards => cards.filter(c => !c.hidden).map(c => c.dataset.symbol).sort()")];
+    /// <summary>The board's filtered, sorted list, as the page holds it (rows off screen are not in the DOM).</summary>
+    private static async Task<List<string>> ShownSymbolsAsync(IPage page) =>
+        [.. await page.EvaluateAsync<string[]>("() => window.dashboardStats.board.shown")];
+
+    /// <summary>The list is rebuilt on the next animation frame after an input: wait for it, then it is what the test says or the wait fails.</summary>
+    internal static Task WaitShownAsync(IPage page, IEnumerable<string> expected) =>
+        page.WaitForFunctionAsync("e => window.dashboardStats.board.shown.join(',') === e", string.Join(',', expected), new() { Timeout = 10_000 });
+
+    internal static async Task<List<string>> RenderedSymbolsAsync(IPage page) =>
+        [.. await page.EvalOnSelectorAllAsync<string[]>(".brow", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.symbol).sort()")];
 
     private static async Task<(double Now, long Pushes, Dictionary<string, long> Updates)> CountsAsync(IPage page)
     {

@@ -8,11 +8,15 @@ namespace Telemetry.Tests.Dashboard;
 internal sealed partial class DashboardProcess : IAsyncDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private readonly ChildProcess _process;
+    private readonly int _port;
+    private readonly string[] _args;
+    private ChildProcess _process;
 
-    private DashboardProcess(ChildProcess process, int port)
+    private DashboardProcess(int port, string[] args)
     {
-        _process = process;
+        _port = port;
+        _args = args;
+        _process = Launch(port, args);
         Url = $"http://localhost:{port}/";
     }
 
@@ -30,14 +34,10 @@ internal sealed partial class DashboardProcess : IAsyncDisposable
 
     private static async Task<DashboardProcess> StartAsync(bool receivesTicks, string[] args)
     {
-        int port = FreePort.Next();
-        var dashboard = new DashboardProcess(ChildProcess.StartDotnet(RepoPaths.Program("dashboard", "Telemetry.Dashboard"), ["--port", port.ToString(CultureInfo.InvariantCulture), .. args]), port);
+        var dashboard = new DashboardProcess(FreePort.Next(), args);
         try
         {
-            await Eventually.Until(
-                () => !dashboard._process.HasExited && (receivesTicks ? dashboard.TryMetric("telemetry_dashboard_records_total{kind=\"tick\"}") > 0 : dashboard.TryMetric("telemetry_dashboard_topics") >= 0),
-                timeoutMs: 30_000,
-                because: () => "the dashboard should serve /metrics" + (receivesTicks ? " and receive ticks" : string.Empty) + "\n" + dashboard.Describe());
+            await dashboard.WaitUntilServingAsync(receivesTicks);
         }
         catch
         {
@@ -47,6 +47,30 @@ internal sealed partial class DashboardProcess : IAsyncDisposable
 
         return dashboard;
     }
+
+    /// <summary>
+    /// Kills the dashboard (no goodbye to its pages), runs <paramref name="whileDown"/>, and starts it
+    /// again on the same port with the same flags.
+    /// </summary>
+    public async Task RestartAsync(Func<Task>? whileDown = null, bool receivesTicks = true)
+    {
+        await _process.DisposeAsync();
+        if (whileDown is not null)
+        {
+            await whileDown();
+        }
+
+        _process = Launch(_port, _args);
+        await WaitUntilServingAsync(receivesTicks);
+    }
+
+    private static ChildProcess Launch(int port, string[] args) =>
+        ChildProcess.StartDotnet(RepoPaths.Program("dashboard", "Telemetry.Dashboard"), ["--port", port.ToString(CultureInfo.InvariantCulture), .. args]);
+
+    private Task WaitUntilServingAsync(bool receivesTicks) => Eventually.Until(
+        () => !_process.HasExited && (receivesTicks ? TryMetric("telemetry_dashboard_records_total{kind=\"tick\"}") > 0 : TryMetric("telemetry_dashboard_topics") >= 0),
+        timeoutMs: 30_000,
+        because: () => "the dashboard should serve /metrics" + (receivesTicks ? " and receive ticks" : string.Empty) + "\n" + Describe());
 
     public async Task<string> MetricsAsync() => await Http.GetStringAsync(Url + "metrics");
 
