@@ -49,8 +49,9 @@ def log(index):
 
 
 def metric(index):
-    """[name, labels, value, timestamp_ns]."""
-    return ["cpu_seconds_total", {"host": "py-host", "core": str(index)} if index % 2 else None, index + 0.1, BASE_NS + index]
+    """[name, labels, value, timestamp_ns, type, unit]: a counter (type 1), in seconds for odd indexes."""
+    return ["cpu_seconds_total", {"host": "py-host", "core": str(index)} if index % 2 else None, index + 0.1, BASE_NS + index,
+            1, "s" if index % 2 else None]
 
 
 def custom(index):

@@ -98,6 +98,12 @@ def metric_problem(record):
         return f"metric value {value!r} is not a float64"
     if not is_int(ts, INT64_MIN, INT64_MAX):
         return f"metric timestamp_ns {ts!r} is not an int64"
+    # Fields added later in version 1, each present only if the writer sent it.
+    later = record[METRIC_FIELDS:METRIC_FIELDS + 2]
+    if len(later) > 0 and not is_int(later[0], 0, 255):
+        return f"metric type {later[0]!r} is not 0..255"
+    if len(later) > 1 and not (later[1] is None or is_str(later[1], 64)):
+        return f"metric unit {later[1]!r} is neither nil nor a string of at most 64 bytes"
     return None
 
 

@@ -53,5 +53,7 @@ internal static class SampleRecords
         "cpu_seconds_total",
         index % 2 == 1 ? new Dictionary<string, string> { ["host"] = "py-host", ["core"] = $"{index}" } : null,
         index + 0.1,
-        BaseNs + index);
+        BaseNs + index,
+        MetricType.Counter,
+        index % 2 == 1 ? "s" : null);
 }

@@ -54,6 +54,26 @@ public class RecordRoundTripTests
     }
 
     [Fact]
+    public void Metric_round_trips_its_type_and_unit_and_an_older_writers_four_field_sample_reads_without_them()
+    {
+        var sample = new MetricSample("orders.latency_sum", null, 12.5, 7, MetricType.Histogram, "ms");
+        Assert.Equal((MetricType.Histogram, "ms"), (RoundTrip(sample).Type, RoundTrip(sample).Unit));
+
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(4);
+        writer.Write("cpu_seconds_total");
+        writer.WriteNil();
+        writer.Write(1.5);
+        writer.Write(9L);
+        writer.Flush();
+        var reader = new MessagePackReader(buffer.WrittenMemory);
+        var old = MetricSample.Read(ref reader);
+        Assert.True(reader.End);
+        Assert.Equal(("cpu_seconds_total", 1.5, MetricType.Unknown, (string?)null), (old.Name, old.Value, old.Type, old.Unit));
+    }
+
+    [Fact]
     public void Raw_record_carries_any_messagepack_value_unchanged()
     {
         byte[] value = MessagePackSerializer.Serialize(new Dictionary<string, object> { ["a"] = 1, ["b"] = new[] { "x", "y" } });
