@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NetMQ;
+using Spectre.Console;
 using Telemetry.Cli.Stats;
 using Telemetry.Cli.Terminal;
 
@@ -43,6 +44,20 @@ internal static class StatCommand
         return command;
     }
 
+    /// <summary>Spectre.Console onto a redirected stdout: no colour, no cursor movement, wide enough that no row wraps.</summary>
+    private static IAnsiConsole PlainConsole()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(Console.Out),
+        });
+        console.Profile.Width = 4096;
+        return console;
+    }
+
     private static async Task<int> RunAsync(SubscriberOptions options, int? durationSeconds, int top, TimeProvider time, CancellationToken cancellationToken)
     {
         var problems = options.Validate();
@@ -69,27 +84,50 @@ internal static class StatCommand
             subscriber.GapDetected += (_, gap) => collector.OnGap(gap);
             subscriber.Start((in RecordBatch batch) => collector.OnBatch(batch.Header));
 
-            // On a terminal the table is redrawn in place; into a file or pipe each interval is appended as plain text.
-            bool redraw = !Console.IsOutputRedirected;
+            // On a terminal Spectre.Console redraws the table in place; into a file or pipe each
+            // interval's table is appended as plain text, without borders or escape sequences.
+            bool live = !Console.IsOutputRedirected;
+            var console = live ? AnsiConsole.Console : PlainConsole();
             using var timer = new PeriodicTimer(Interval, time);
-            try
+            async Task Watch(Action<Spectre.Console.Rendering.IRenderable> show)
             {
-                while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+                try
                 {
-                    string table = StatTable.Render(collector.TakeSnapshot(), top, time.GetLocalNow());
-                    await Console.Out.WriteAsync(redraw ? "\e[H\e[J" + table : table + "\n").ConfigureAwait(false);
-                    await Console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                    intervals++;
-                    if (durationSeconds is { } seconds && intervals >= seconds)
+                    while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        break;
+                        show(StatTable.Render(collector.TakeSnapshot(), top, time.GetLocalNow(), plain: !live));
+                        intervals++;
+                        if (durationSeconds is { } seconds && intervals >= seconds)
+                        {
+                            break;
+                        }
                     }
                 }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl+C or SIGTERM ends the watch normally.
+                    interrupted = true;
+                }
             }
-            catch (OperationCanceledException)
+
+            if (live)
             {
-                // Ctrl+C or SIGTERM ends the watch normally.
-                interrupted = true;
+                await console.Live(new Spectre.Console.Text("telemetry stat: waiting for the first interval…"))
+                    .StartAsync(context => Watch(table =>
+                    {
+                        context.UpdateTarget(table);
+                        context.Refresh();
+                    }))
+                    .ConfigureAwait(false);
+            }
+            else
+            {
+                await Watch(table =>
+                {
+                    console.Write(table);
+                    console.WriteLine();
+                    Console.Out.Flush();
+                }).ConfigureAwait(false);
             }
         }
 

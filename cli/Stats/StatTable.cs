@@ -1,45 +1,58 @@
 using System.Globalization;
-using System.Text;
+using Spectre.Console;
+using Spectre.Console.Rendering;
 using Telemetry.Cli.Terminal;
 
 namespace Telemetry.Cli.Stats;
 
-/// <summary>Renders the <c>stat</c> table as plain text with aligned columns.</summary>
+/// <summary>
+/// The <c>stat</c> table, drawn by Spectre.Console: a title line, one row per topic (the busiest
+/// first) and a note on the rest. Cells are plain text, never markup: topics come from the network.
+/// </summary>
 internal static class StatTable
 {
     private static readonly string[] Headers = ["TOPIC", "REC/S", "TOTAL", "GAPS", "MISSING", "REPAIRED", "RESYNC", "CONFL", "P50 µs", "P99 µs", "PUBS"];
 
-    /// <summary>The table of the <paramref name="top"/> busiest topics, with a title line and a note on the rest.</summary>
-    public static string Render(IReadOnlyList<TopicRow> rows, int top, DateTimeOffset now)
+    /// <summary>The table of the <paramref name="top"/> busiest topics.</summary>
+    /// <param name="rows">Every topic's row, busiest first.</param>
+    /// <param name="top">How many to show.</param>
+    /// <param name="now">The time in the title line.</param>
+    /// <param name="plain">For a file or pipe: no borders, so each line is a topic's row of space-separated columns (after one space of padding).</param>
+    public static IRenderable Render(IReadOnlyList<TopicRow> rows, int top, DateTimeOffset now, bool plain)
     {
-        var shown = rows.Take(top).ToList();
-        var cells = new List<string[]> { Headers };
-        cells.AddRange(shown.Select(Cells));
-        var widths = Enumerable.Range(0, Headers.Length).Select(c => cells.Max(r => r[c].Length)).ToArray();
-
-        var text = new StringBuilder();
-        double totalRate = rows.Sum(r => r.RecordsPerSecond);
-        text.Append(CultureInfo.InvariantCulture, $"telemetry stat  {now:HH:mm:ss}  topics={rows.Count}  rec/s={totalRate:0}  total={rows.Sum(r => r.Total)}  gaps={rows.Sum(r => r.Gaps)}  repaired={rows.Sum(r => r.Repaired)}  resynced={rows.Sum(r => r.Resynced)}  conflated={rows.Sum(r => r.Conflated)}\n");
-        foreach (var row in cells)
+        // Simple: a line under the headers and no vertical rules, so 11 columns fit 80 characters.
+        var table = new Table { Border = plain ? TableBorder.None : TableBorder.Simple, ShowRowSeparators = false };
+        for (int c = 0; c < Headers.Length; c++)
         {
-            for (int c = 0; c < row.Length; c++)
+            var column = new TableColumn(new Text(Headers[c], plain ? Style.Plain : new Style(decoration: Decoration.Bold)))
             {
-                // Topic left-aligned, numbers right-aligned.
-                text.Append(c == 0 ? row[c].PadRight(widths[c]) : row[c].PadLeft(widths[c]));
-                text.Append(c == row.Length - 1 ? "\n" : "  ");
-            }
+                Alignment = c == 0 ? Justify.Left : Justify.Right,
+                NoWrap = true,
+            };
+            table.AddColumn(column);
         }
 
-        if (rows.Count > shown.Count)
+        foreach (var row in rows.Take(top))
         {
-            text.Append(CultureInfo.InvariantCulture, $"… {rows.Count - shown.Count} more topics\n");
+            // A terminal narrower than the table cuts a long topic short rather than wrapping it.
+            table.AddRow(Cells(row).Select((text, c) => (IRenderable)new Text(text) { Overflow = c == 0 ? Overflow.Ellipsis : Overflow.Fold }).ToArray());
+        }
+
+        double totalRate = rows.Sum(r => r.RecordsPerSecond);
+        string title = string.Create(
+            CultureInfo.InvariantCulture,
+            $"telemetry stat  {now:HH:mm:ss}  topics={rows.Count}  rec/s={totalRate:0}  total={rows.Sum(r => r.Total)}  gaps={rows.Sum(r => r.Gaps)}  repaired={rows.Sum(r => r.Repaired)}  resynced={rows.Sum(r => r.Resynced)}  conflated={rows.Sum(r => r.Conflated)}");
+        var parts = new List<IRenderable> { new Text(title), table };
+        if (rows.Count > top)
+        {
+            parts.Add(new Text(string.Create(CultureInfo.InvariantCulture, $"… {rows.Count - top} more topics")));
         }
         else if (rows.Count == 0)
         {
-            text.Append("(no records yet)\n");
+            parts.Add(new Text("(no records yet)"));
         }
 
-        return text.ToString();
+        return new Rows(parts);
     }
 
     private static string[] Cells(TopicRow row) =>
