@@ -12,6 +12,8 @@ using Telemetry.Perf.Workers;
 // perf repair [--holes N] [--hole-size N]  time to repair a hole of N records from the publisher's window
 // perf soak [--minutes N] [--rate N] [--symbols N] [--warmup-seconds N] [--sample-seconds N] [--out DIR]:
 //   publisher host -> relay -> subscriber as three processes at a fixed rate, RSS of each sampled.
+// perf board [--symbols N] [--rate N] [--seconds N] [--json PATH]: the dashboard's market board in
+//   Chromium at 1,000 symbols and 100,000 ticks/s: load time, long tasks, script-call waits.
 // perf pgm-send|pgm-recv --endpoint epgm://... [--messages N] [--size B] [--rate kbit/s] [--recovery-ms N]:
 //   raw epgm transport, one end per process (perf/pgm/run.sh puts each in its own namespace).
 #if DEBUG
@@ -46,6 +48,7 @@ return command switch
             OutputDirectory = StringArg("--out", "soak-results"),
         },
         configuration),
+    "board" => await Telemetry.Perf.Board.BoardLoad.RunAsync(Arg("--symbols", 1000), Arg("--rate", 100_000), Arg("--seconds", 20), OptionalArg("--json"), configuration),
     "soak-subscriber" => await SoakSubscriber.RunAsync(StringArg("--connect", "tcp://127.0.0.1:5560")),
     "pgm-send" => PgmThroughput.Send(StringArg("--endpoint", ""), Arg("--messages", 1_000_000), Arg("--size", 100), Arg("--rate", 100_000), Arg("--recovery-ms", 3_000)),
     "pgm-recv" => PgmThroughput.Receive(StringArg("--endpoint", ""), Arg("--messages", 1_000_000), Arg("--timeout", 60), Arg("--rate", 100_000), Arg("--recovery-ms", 3_000)),
@@ -64,6 +67,12 @@ int Arg(string name, int fallback)
     return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out int value) ? value : fallback;
 }
 
+string? OptionalArg(string name)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
 string StringArg(string name, string fallback)
 {
     int i = Array.IndexOf(args, name);
@@ -77,6 +86,7 @@ static int Usage()
                perf e2e [--quick] [--json PATH] [--markdown PATH] [--only a,b]
                perf worker pub|sub|nats-pub|nats-sub ... (started by e2e)
                perf pubsub|relay [--seconds N] [--symbols N] | perf alloc [--records N] | perf repair [--holes N] [--hole-size N]
+               perf board [--symbols N] [--rate N] [--seconds N] [--json PATH]   the market board in Chromium
                perf soak [--minutes N] [--rate N] [--symbols N] [--warmup-seconds N] [--sample-seconds N] [--out DIR]
                perf pgm-send|pgm-recv --endpoint epgm://IFACE;GROUP:PORT [--messages N] [--size B] [--rate KBPS] [--recovery-ms N]
         """);
