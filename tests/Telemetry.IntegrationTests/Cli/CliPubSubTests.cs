@@ -15,6 +15,8 @@ public class CliPubSubTests
         """{"topic":"sys.cpu","kind":"metric","name":"cpu_seconds_total","labels":{"host":"a"},"value":0.1,"timestamp_ns":7}""",
         """{"topic":"orders.X","kind":"order","side":"buy","qty":10,"px":1.25,"tags":["a",null,true]}""",
         """{"topic":"md.SIM.AAPL","kind":"tick","exchange_ts_ns":3,"price":-12345678.123456789,"bid":-12345678.123456790,"ask":0,"size":250.5}""",
+        """{"topic":"md.XNAS.MSFT","kind":"tick","exchange_ts_ns":4,"price":410.5,"bid":410.49,"ask":410.51,"size":10,"bid_size":1200,"ask_size":800.5,"venue":"XNAS","status":"Halted"}""",
+        """{"topic":"metric.orders-api.orders.placed","kind":"metric","name":"orders.placed","labels":{"symbol":"AAPL"},"value":12,"timestamp_ns":8,"type":"counter","unit":"{order}"}""",
     ];
 
     [Fact]
@@ -22,7 +24,7 @@ public class CliPubSubTests
     {
         var lines = await PublishAndSubscribe(Input, "cli-test");
 
-        var ticks = lines.Where(l => l.GetProperty("kind").GetString() == "tick").ToArray();
+        var ticks = lines.Where(l => l.GetProperty("topic").GetString() == "md.SIM.AAPL").ToArray();
         Assert.Equal(3, ticks.Length);
         Assert.All(lines, l => Assert.Equal("cli-test", l.GetProperty("publisher").GetString()));
         Assert.Single(lines.Select(l => l.GetProperty("session").GetUInt64()).Distinct());
@@ -46,9 +48,16 @@ public class CliPubSubTests
         Assert.Equal("XNAS", log.GetProperty("properties").GetProperty("venue").GetString());
         Assert.Equal("2", log.GetProperty("properties").GetProperty("attempt").GetString());
 
-        var metric = Assert.Single(lines, l => l.GetProperty("kind").GetString() == "metric");
-        Assert.Equal(["\"sys.cpu\"", "1", "\"cpu_seconds_total\"", "0.1", "7"], Fields(metric, "topic", "seq", "name", "value", "timestamp_ns"));
+        // Sizes, venue and status: written as given; a tick without them says so (null, null, null, Unknown).
+        var quote = Assert.Single(lines, l => l.GetProperty("topic").GetString() == "md.XNAS.MSFT");
+        Assert.Equal(["1200.0", "800.5", "\"XNAS\"", "\"Halted\"", "10.0"], Fields(quote, "bid_size", "ask_size", "venue", "status", "size"));
+        Assert.Equal(["null", "null", "null", "\"Unknown\""], Fields(ticks[0], "bid_size", "ask_size", "venue", "status"));
+
+        var metric = Assert.Single(lines, l => l.GetProperty("topic").GetString() == "sys.cpu");
+        Assert.Equal(["\"sys.cpu\"", "1", "\"cpu_seconds_total\"", "0.1", "7", "\"unknown\"", "null"], Fields(metric, "topic", "seq", "name", "value", "timestamp_ns", "type", "unit"));
         Assert.Equal("a", metric.GetProperty("labels").GetProperty("host").GetString());
+        var counter = Assert.Single(lines, l => l.GetProperty("topic").GetString() == "metric.orders-api.orders.placed");
+        Assert.Equal(["\"counter\"", "\"{order}\"", "12"], Fields(counter, "type", "unit", "value"));
 
         var order = Assert.Single(lines, l => l.GetProperty("kind").GetString() == "order");
         Assert.Equal("1", order.Raw("seq"));
