@@ -9,7 +9,7 @@ namespace Telemetry.Tests.Packages;
 /// <summary>
 /// What a .NET user gets: the packages <c>dotnet pack Telemetry.sln</c> makes, and a program outside
 /// the repository (samples/OrdersApi, copied elsewhere) built from them alone, and the telemetry tool
-/// installed from them, through a collector relay to the dashboard's metrics page.
+/// installed from them, through a collector relay to the dashboard's metrics page and the tool's sub and sink.
 /// </summary>
 [Collection(nameof(PackageTestGroup))]
 public class PackageTests(PackedPackages packages)
@@ -73,7 +73,7 @@ public class PackageTests(PackedPackages packages)
     }
 
     [SkippableFact]
-    public async Task A_program_outside_the_repository_built_on_the_packages_exports_its_instruments_as_charts_on_the_dashboard_and_logs_to_the_installed_tool()
+    public async Task A_program_outside_the_repository_built_on_the_packages_exports_its_instruments_as_charts_on_the_dashboard_and_its_logs_to_the_sink()
     {
         Skip.If(BrowserSession.WhyUnavailable is not null, BrowserSession.WhyUnavailable);
         string work = Directory.CreateTempSubdirectory("telemetry-consumer-").FullName;
@@ -107,11 +107,11 @@ public class PackageTests(PackedPackages packages)
             await using var relay = ChildProcess.StartDotnet(RelayProcess.Dll, "--collect", collect, "--bind", below, "--metrics-port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
             await using var dashboard = await DashboardProcess.StartServingAsync("--connect", below, "--prefix", "metric.");
             await using var metrics = ChildProcess.Start(telemetry, ["sub", "--connect", below, "--prefix", "metric.orders-api.orders.placed", "--json", "--count", "8"]);
-            await using var logs = ChildProcess.Start(telemetry, ["sub", "--connect", below, "--prefix", "log.orders-api.Warning", "--json", "--count", "1"]);
+            string logFolder = Path.Combine(work, "logs");
+            await using var sink = ChildProcess.Start(telemetry, ["sink", "--connect", below, "--prefix", "log.orders-api.", "--out", logFolder]);
             await using var program = ChildProcess.Start("dotnet", [Path.Combine(app, "bin", "Release", "net10.0", "OrdersApi.dll"), "--connect", collect]);
 
             Assert.Equal(0, await metrics.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-            Assert.Equal(0, await logs.WaitForExitAsync(TimeSpan.FromSeconds(60)));
             var samples = metrics.StdoutLines.Select(line => JsonDocument.Parse(line).RootElement).ToList();
             Assert.Equal(8, samples.Count);
             Assert.All(samples, s =>
@@ -121,8 +121,9 @@ public class PackageTests(PackedPackages packages)
                 Assert.True(s.GetProperty("labels").TryGetProperty("symbol", out _), s.ToString());
                 Assert.True(s.GetProperty("value").GetDouble() >= 1, s.ToString());
             });
-            var log = JsonDocument.Parse(Assert.Single(logs.StdoutLines)).RootElement;
-            // A slow order's warning, logged inside the order's activity.
+            // The sink writes the program's logs; a slow order's warning was logged inside the order's activity.
+            await Eventually.Until(() => SinkLines(logFolder).Any(l => l.Contains("\"log.orders-api.Warning\"", StringComparison.Ordinal)), 60_000, () => sink.Describe());
+            var log = JsonDocument.Parse(SinkLines(logFolder).First(l => l.Contains("\"log.orders-api.Warning\"", StringComparison.Ordinal))).RootElement;
             Assert.Equal("log.orders-api.Warning", log.GetProperty("topic").GetString());
             Assert.StartsWith("Order for ", log.GetProperty("message").GetString(), StringComparison.Ordinal);
             Assert.Matches("^[0-9a-f]{32}$", log.GetProperty("properties").GetProperty("trace_id").GetString());
@@ -151,6 +152,19 @@ public class PackageTests(PackedPackages packages)
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    /// <summary>Every whole line the sink has written so far (its files are JSON lines, <c>telemetry-*.jsonl</c>).</summary>
+    private static List<string> SinkLines(string folder) =>
+        Directory.Exists(folder)
+            ? [.. Directory.GetFiles(folder, "telemetry-*.jsonl").Order(StringComparer.Ordinal).SelectMany(ReadWholeLines)]
+            : [];
+
+    private static IEnumerable<string> ReadWholeLines(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        string text = new StreamReader(stream).ReadToEnd();
+        return text[..(text.LastIndexOf('\n') + 1)].Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
     private static XElement Nuspec(ZipArchive package, string id) =>
