@@ -102,42 +102,12 @@ internal sealed class JsonFields
     }
 
     /// <summary>A trading status by name (as sub prints it) or number; absent or null give <see cref="TradingStatus.Unknown"/>.</summary>
-    public TradingStatus Status(string name)
-    {
-        if (!TryTake(name, out var value))
-        {
-            return TradingStatus.Unknown;
-        }
-
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetByte(out byte number))
-        {
-            return (TradingStatus)number;
-        }
-
-        string? text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-        return text is not null && !text.Any(char.IsDigit) && Enum.TryParse(text, ignoreCase: true, out TradingStatus status)
-            ? status
-            : throw Wrong(name, "a status name such as \"Trading\" or \"Halted\", or a number 0 to 255");
-    }
+    public TradingStatus Status(string name) =>
+        ByteEnum(name, TradingStatus.Unknown, "a status name such as \"Trading\" or \"Halted\", or a number 0 to 255");
 
     /// <summary>A metric type by name (<c>counter</c>, as sub prints it, any case) or number; absent or null give <see cref="Telemetry.MetricType.Unknown"/>.</summary>
-    public MetricType MetricType(string name)
-    {
-        if (!TryTake(name, out var value))
-        {
-            return Telemetry.MetricType.Unknown;
-        }
-
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetByte(out byte number))
-        {
-            return (MetricType)number;
-        }
-
-        string? text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-        return text is not null && !text.Any(char.IsDigit) && Enum.TryParse(text, ignoreCase: true, out MetricType type)
-            ? type
-            : throw Wrong(name, "a metric type such as \"counter\", \"gauge\", \"updowncounter\" or \"histogram\", or a number 0 to 255");
-    }
+    public MetricType MetricType(string name) =>
+        ByteEnum(name, Telemetry.MetricType.Unknown, "a metric type such as \"counter\", \"gauge\", \"updowncounter\" or \"histogram\", or a number 0 to 255");
 
     /// <summary>Tick flags as a number or as names, e.g. <c>"Trade|Simulated"</c>.</summary>
     public TickFlags Flags(string name)
@@ -220,6 +190,25 @@ internal sealed class JsonFields
         {
             throw new FormatException($"unknown field(s) for kind '{kind}': {string.Join(", ", unknown)} (known: {string.Join(", ", known.ToArray())})");
         }
+    }
+
+    /// <summary>An enum carried as one byte on the wire, by name (any case) or by number: a number this build does not name is kept.</summary>
+    private TEnum ByteEnum<TEnum>(string name, TEnum absent, string expected) where TEnum : struct, Enum
+    {
+        if (!TryTake(name, out var value))
+        {
+            return absent;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetByte(out byte number))
+        {
+            return (TEnum)Enum.ToObject(typeof(TEnum), number);
+        }
+
+        string? text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        return text is not null && !text.Any(char.IsDigit) && Enum.TryParse(text, ignoreCase: true, out TEnum parsed)
+            ? parsed
+            : throw Wrong(name, expected);
     }
 
     private decimal? TakeNothing(string name)

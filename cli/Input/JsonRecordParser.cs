@@ -80,19 +80,7 @@ internal sealed class JsonRecordParser(TimeProvider time)
         byte sizeScale = Math.Max(size.Scale, Math.Max(bidSize?.Scale ?? 0, askSize?.Scale ?? 0));
         try
         {
-            return new Tick(
-                exchangeTime,
-                Decimal64.ToMantissa(price, priceScale),
-                Decimal64.ToMantissa(bid, priceScale),
-                Decimal64.ToMantissa(ask, priceScale),
-                Decimal64.ToMantissa(size, sizeScale),
-                priceScale,
-                sizeScale,
-                flags,
-                bidSize is { } b ? Decimal64.ToMantissa(b, sizeScale) : null,
-                askSize is { } a ? Decimal64.ToMantissa(a, sizeScale) : null,
-                venue,
-                status);
+            return Tick.AtScales(exchangeTime, price, bid, ask, size, priceScale, sizeScale, flags, bidSize, askSize, venue, status);
         }
         catch (Exception ex) when (ex is ArgumentException or OverflowException)
         {

@@ -74,7 +74,28 @@ public readonly record struct Tick(
     {
         byte priceScale = Math.Max(Decimal64.ScaleOf(price), Math.Max(Decimal64.ScaleOf(bid), Decimal64.ScaleOf(ask)));
         byte sizeScale = Math.Max(Decimal64.ScaleOf(size), Math.Max(ScaleOf(bidSize), ScaleOf(askSize)));
-        return new Tick(
+        return AtScales(exchangeTimeNs, price, bid, ask, size, priceScale, sizeScale, flags, bidSize, askSize, venue, status);
+
+        static byte ScaleOf(decimal? value) => value is { } v ? Decimal64.ScaleOf(v) : (byte)0;
+    }
+
+    /// <summary>
+    /// A tick from decimals at the given scales (price, bid and ask share one; the sizes another);
+    /// throws if a value does not fit its scale exactly. The CLI keeps the scales as written.
+    /// </summary>
+    internal static Tick AtScales(
+        long exchangeTimeNs,
+        decimal price,
+        decimal bid,
+        decimal ask,
+        decimal size,
+        byte priceScale,
+        byte sizeScale,
+        TickFlags flags,
+        decimal? bidSize,
+        decimal? askSize,
+        Venue venue,
+        TradingStatus status) => new(
             exchangeTimeNs,
             Decimal64.ToMantissa(price, priceScale),
             Decimal64.ToMantissa(bid, priceScale),
@@ -87,9 +108,6 @@ public readonly record struct Tick(
             askSize is { } a ? Decimal64.ToMantissa(a, sizeScale) : null,
             venue,
             status);
-
-        static byte ScaleOf(decimal? value) => value is { } v ? Decimal64.ScaleOf(v) : (byte)0;
-    }
 
     /// <inheritdoc />
     public static void Write(ref MessagePackWriter writer, in Tick record)
