@@ -123,5 +123,5 @@ internal sealed class JsonRecordParser(TimeProvider time)
         }
     }
 
-    private long NowUnixNs() => (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
+    private long NowUnixNs() => UnixClock.ToUnixNs(time.GetUtcNow());
 }

@@ -87,7 +87,7 @@ internal sealed class StatsCollector(TimeProvider time)
         }
     }
 
-    private long NowUnixNs() => (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
+    private long NowUnixNs() => UnixClock.ToUnixNs(time.GetUtcNow());
 
     private TopicCounters Get(string topic)
     {

@@ -27,8 +27,7 @@ internal sealed class MetricSeries
 {
     public const int HistoryPoints = 300; // five minutes at OpenTelemetry's one export a second
 
-    private double _previousValue = double.NaN;
-    private long _previousNs;
+    private bool _sampled;
 
     public MetricSeries(string key, string topic, in MetricSample sample)
     {
@@ -38,7 +37,6 @@ internal sealed class MetricSeries
         Name = sample.Name;
         Labels = LabelText(sample.Labels);
         Type = sample.Type;
-        Chart = ChartOf(sample);
         Unit = sample.Unit ?? string.Empty;
     }
 
@@ -54,7 +52,15 @@ internal sealed class MetricSeries
 
     public MetricType Type { get; private set; }
 
-    public MetricChart Chart { get; private set; }
+    /// <summary>How the series is charted: from its type, and for a histogram from which of its parts the name is.</summary>
+    public MetricChart Chart => Type switch
+    {
+        MetricType.Counter => MetricChart.Rate,
+        MetricType.Histogram when Name.EndsWith("_count", StringComparison.Ordinal) => MetricChart.Rate,
+        MetricType.Histogram when Name.EndsWith("_sum", StringComparison.Ordinal) => MetricChart.Mean,
+        MetricType.Histogram => MetricChart.None,
+        _ => MetricChart.Value,
+    };
 
     public string Unit { get; private set; }
 
@@ -82,12 +88,13 @@ internal sealed class MetricSeries
     public void Add(in MetricSample sample, long nowNs, MetricSeries? count)
     {
         Type = sample.Type;
-        Chart = ChartOf(sample);
         Unit = sample.Unit ?? Unit;
-        double delta = sample.Value - _previousValue;
-        double seconds = (sample.TimestampNs - _previousNs) / 1e9;
+
+        // Value and SampleNs still hold the previous sample here.
+        double delta = sample.Value - Value;
+        double seconds = (sample.TimestampNs - SampleNs) / 1e9;
         bool restarted = delta < 0 && Chart is MetricChart.Rate or MetricChart.Mean;
-        LastDelta = double.IsNaN(_previousValue) || restarted ? double.NaN : delta;
+        LastDelta = !_sampled || restarted ? double.NaN : delta;
         double point = Chart switch
         {
             MetricChart.Value => sample.Value,
@@ -96,8 +103,7 @@ internal sealed class MetricSeries
             _ => double.NaN,
         };
 
-        _previousValue = sample.Value;
-        _previousNs = sample.TimestampNs;
+        _sampled = true;
         Value = sample.Value;
         SampleNs = sample.TimestampNs;
         ReceivedNs = nowNs;
@@ -117,15 +123,6 @@ internal sealed class MetricSeries
     public static string LabelText(IReadOnlyDictionary<string, string>? labels) => labels is { Count: > 0 } l
         ? string.Join(",", l.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))
         : string.Empty;
-
-    private static MetricChart ChartOf(in MetricSample sample) => sample.Type switch
-    {
-        MetricType.Counter => MetricChart.Rate,
-        MetricType.Histogram when sample.Name.EndsWith("_count", StringComparison.Ordinal) => MetricChart.Rate,
-        MetricType.Histogram when sample.Name.EndsWith("_sum", StringComparison.Ordinal) => MetricChart.Mean,
-        MetricType.Histogram => MetricChart.None,
-        _ => MetricChart.Value,
-    };
 
     // metric.<application or host>.<name>: the application is the second segment.
     private static string ApplicationOf(string topic)

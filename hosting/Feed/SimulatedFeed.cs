@@ -47,5 +47,5 @@ public sealed class SimulatedFeed(TelemetryPublisher<Tick> publisher, IOptions<F
         }
     }
 
-    private static long UnixNowNs() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+    private static long UnixNowNs() => UnixClock.ToUnixNs(DateTimeOffset.UtcNow);
 }

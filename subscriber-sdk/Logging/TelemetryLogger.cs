@@ -20,7 +20,7 @@ internal sealed class TelemetryLogger(TelemetryLoggerProvider provider, string c
         }
 
         ArgumentNullException.ThrowIfNull(formatter);
-        long now = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+        long now = UnixClock.ToUnixNs(DateTimeOffset.UtcNow);
         provider.Publish(new LogRecord(now, logLevel, category, formatter(state, exception), exception?.ToString(), Properties(state, eventId)));
     }
 

@@ -36,6 +36,7 @@ public sealed class TelemetryExporterOptions
     /// <summary>The application name as a topic segment: no dots, never empty.</summary>
     internal string TopicSegment => string.IsNullOrWhiteSpace(Application) ? "app" : Application.Replace('.', '-');
 
+    /// <summary>Checked once, by the <c>AddTelemetryExporter</c> extensions, before an exporter is built.</summary>
     internal void Validate()
     {
         if (Connect.Count == 0 && Bind.Count == 0)

@@ -24,7 +24,6 @@ internal sealed class TelemetryLogExporter : global::OpenTelemetry.BaseExporter<
 
     public TelemetryLogExporter(TelemetryExporterOptions options, ILogger? logger = null)
     {
-        options.Validate();
         _publisher = new TelemetryPublisher<LogRecord>(options.ToPublisherOptions("logs"), logger);
         _topics = [.. Enum.GetValues<LogLevel>().Where(l => l != LogLevel.None).Select(l => _publisher.Topic($"log.{options.TopicSegment}.{l}"))];
         _host = options.Host;
@@ -40,7 +39,7 @@ internal sealed class TelemetryLogExporter : global::OpenTelemetry.BaseExporter<
         {
             var level = LevelOf(record);
             var log = new LogRecord(
-                (record.Timestamp.ToUniversalTime().Ticks - DateTime.UnixEpoch.Ticks) * 100,
+                UnixClock.ToUnixNs(new DateTimeOffset(record.Timestamp.ToUniversalTime())),
                 level,
                 record.CategoryName ?? string.Empty,
                 record.FormattedMessage ?? record.Body ?? string.Empty,

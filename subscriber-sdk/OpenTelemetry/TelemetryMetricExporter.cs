@@ -18,7 +18,6 @@ internal sealed class TelemetryMetricExporter : global::OpenTelemetry.BaseExport
 
     public TelemetryMetricExporter(TelemetryExporterOptions options, ILogger? logger = null)
     {
-        options.Validate();
         _publisher = new TelemetryPublisher<MetricSample>(options.ToPublisherOptions("metrics"), logger);
         _topicPrefix = $"metric.{options.TopicSegment}.";
         _host = options.Host;
@@ -43,7 +42,7 @@ internal sealed class TelemetryMetricExporter : global::OpenTelemetry.BaseExport
             string? unit = string.IsNullOrEmpty(metric.Unit) ? null : metric.Unit;
             foreach (ref readonly var point in metric.GetMetricPoints())
             {
-                long timeNs = UnixNs(point.EndTime);
+                long timeNs = UnixClock.ToUnixNs(point.EndTime);
                 var labels = Labels(point);
                 switch (metric.MetricType)
                 {
@@ -117,6 +116,4 @@ internal sealed class TelemetryMetricExporter : global::OpenTelemetry.BaseExport
         OtelMetricType.Histogram => MetricType.Histogram,
         _ => MetricType.Unknown,
     };
-
-    private static long UnixNs(DateTimeOffset time) => (time.UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
 }

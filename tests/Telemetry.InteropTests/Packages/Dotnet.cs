@@ -7,20 +7,16 @@ internal static class Dotnet
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    public static async Task<string> RunAsync(string workingDirectory, string[] args, IDictionary<string, string>? environment = null) =>
-        await RunAsync("dotnet", workingDirectory, args, environment);
-
-    public static async Task<string> RunAsync(string program, string workingDirectory, string[] args, IDictionary<string, string>? environment = null)
+    private static readonly Dictionary<string, string> Quiet = new()
     {
-        var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
-        {
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-            ["DOTNET_NOLOGO"] = "1",
-        };
-        await using var process = ChildProcess.Start("sh", ["-c", "cd \"$0\" && exec \"$@\"", workingDirectory, program, .. args], env);
+        ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+        ["DOTNET_NOLOGO"] = "1",
+    };
+
+    public static async Task RunAsync(string workingDirectory, string[] args)
+    {
+        await using var process = ChildProcess.Start("sh", ["-c", "cd \"$0\" && exec dotnet \"$@\"", workingDirectory, .. args], Quiet);
         int exit = await process.WaitForExitAsync(Timeout);
-        string output = string.Join('\n', process.StdoutLines.Concat(process.StderrLines));
-        Assert.True(exit == 0, $"{program} {string.Join(' ', args)} exited with {exit}:\n{output}");
-        return output;
+        Assert.True(exit == 0, $"dotnet {string.Join(' ', args)} exited with {exit}:\n{string.Join('\n', process.StdoutLines.Concat(process.StderrLines))}");
     }
 }

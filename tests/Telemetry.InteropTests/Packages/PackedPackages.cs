@@ -14,12 +14,10 @@ public sealed class PackedPackages : IAsyncLifetime
 
     public string Version { get; } = "0.9.0-ci." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
 
-    public string PackOutput { get; private set; } = string.Empty;
-
     public async Task InitializeAsync()
     {
         // --no-build: the packages hold the assemblies the other tests ran against (tests/run.sh builds first).
-        PackOutput = await Dotnet.RunAsync(
+        await Dotnet.RunAsync(
             RepoPaths.Root,
             ["pack", "Telemetry.sln", "-c", RepoPaths.Configuration, "--no-build", "-o", Folder, "-p:VersionSuffix=" + Version["0.9.0-".Length..]]);
     }
